@@ -1,0 +1,46 @@
+"""The `dashkit` command."""
+
+from __future__ import annotations
+
+import click
+
+import dashkit
+from dashkit.app import App
+from dashkit.loading import load_app
+
+
+@click.group()
+@click.version_option(dashkit.__version__, prog_name="dashkit")
+def main() -> None:
+    """dashkit: admin dashboards and internal tools on Werkzeug and Jinja2."""
+
+
+@main.command()
+@click.argument("app_path", metavar="APP")
+def routes(app_path: str) -> None:
+    """List the URL rules of APP (module:factory() or module:app)."""
+    app = load_app(app_path)
+    rows = [
+        (rule.endpoint, ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule)
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
+    ]
+    _print_table(("Endpoint", "Methods", "Rule"), rows)
+
+
+@main.command()
+@click.argument("app_path", metavar="APP")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--reload", is_flag=True, help="Restart when a source file changes.")
+@click.option("--debug/--no-debug", default=None, help="Debug mode (debugger on loopback only).")
+def run(app_path: str, host: str, port: int, reload: bool, debug: bool | None) -> None:
+    """Serve APP with the development server."""
+    app: App = load_app(app_path)
+    click.echo(f"dashkit: serving {app_path} on http://{host}:{port}/ (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=debug, reload=reload)
+
+
+def _print_table(headings: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headings, *rows)]
+    for row in (headings, tuple("-" * w for w in widths), *rows):
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())

@@ -1,0 +1,82 @@
+"""The per-app Jinja2 environment, template lookup order and block rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from dashkit.http import Response
+from dashkit.resources import shipped_path
+
+if TYPE_CHECKING:
+    from dashkit.http import Request
+
+ContextProcessor = Callable[["Request"], Mapping[str, Any]]
+
+
+class Templates:
+    """Templates are looked up in the app's folder, then each blueprint's, then dashkit's."""
+
+    def __init__(self, app_folder: Path | None):
+        self._app_loaders: list[BaseLoader] = []
+        if app_folder is not None:
+            self._app_loaders.append(FileSystemLoader(app_folder))
+        self._blueprint_loaders: list[BaseLoader] = []
+        self._loader = ChoiceLoader([])
+        self._refresh_loader()
+        self.environment = Environment(
+            loader=self._loader,
+            autoescape=select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.context_processors: list[ContextProcessor] = []
+
+    def add_blueprint_folder(self, folder: Path) -> None:
+        self._blueprint_loaders.append(FileSystemLoader(folder))
+        self._refresh_loader()
+
+    def _refresh_loader(self) -> None:
+        builtin = FileSystemLoader(shipped_path("templates"))
+        self._loader.loaders = [*self._app_loaders, *self._blueprint_loaders, builtin]
+
+    def context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The variables every template sees, then the view's own."""
+        context: dict[str, Any] = {
+            "request": request,
+            "url_for": request.url_for,
+            "config": request.app.config,
+        }
+        for processor in self.context_processors:
+            context.update(processor(request))
+        context.update(values)
+        return context
+
+    def render_string(self, request: Request, name: str, block: str | None, values: Mapping[str, Any]) -> str:
+        template = self.environment.get_template(name)
+        context = self.context(request, values)
+        if block is None:
+            return template.render(context)
+        if block not in template.blocks:
+            raise KeyError(f"template {name!r} has no block {block!r}")
+        return "".join(template.blocks[block](template.new_context(context)))
+
+
+def render(
+    request: Request,
+    template_name: str,
+    /,
+    *,
+    block: str | None = None,
+    status: int = 200,
+    **context: Any,
+) -> Response:
+    """Render a template (or only its `block`, for an htmx fragment) into a response."""
+    body = request.app.templates.render_string(request, template_name, block, context)
+    response = Response(body, status=status)
+    if block is not None:
+        response.vary.add("HX-Request")
+    return response
