@@ -1,21 +1,14 @@
-"""The `dashkit` command."""
+"""`dashkit routes` and `dashkit run`: commands for any dashkit app."""
 
 from __future__ import annotations
 
 import click
 
-import dashkit
 from dashkit.app import App
 from dashkit.loading import load_app
 
 
-@click.group()
-@click.version_option(dashkit.__version__, prog_name="dashkit")
-def main() -> None:
-    """dashkit: admin dashboards and internal tools on Werkzeug and Jinja2."""
-
-
-@main.command()
+@click.command()
 @click.argument("app_path", metavar="APP")
 def routes(app_path: str) -> None:
     """List the URL rules of APP (module:factory() or module:app)."""
@@ -27,7 +20,7 @@ def routes(app_path: str) -> None:
     _print_table(("Endpoint", "Methods", "Rule"), rows)
 
 
-@main.command()
+@click.command()
 @click.argument("app_path", metavar="APP")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=int)

@@ -1,0 +1,18 @@
+"""The `dashkit` command: one click group, each subject's commands in its own module."""
+
+from __future__ import annotations
+
+import click
+
+import dashkit
+from dashkit.cli import core
+
+
+@click.group()
+@click.version_option(dashkit.__version__, prog_name="dashkit")
+def main() -> None:
+    """dashkit: admin dashboards and internal tools on Werkzeug and Jinja2."""
+
+
+main.add_command(core.routes)
+main.add_command(core.run)

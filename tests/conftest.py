@@ -1,0 +1,174 @@
+"""Shared fixtures: apps, fresh databases per dialect, a live server and Chromium.
+
+A database that cannot be reached skips its tests with the reason printed; under CI
+(CI=true) that is a failure instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from dashkit import App
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = ROOT.parent / "shared" / "data"
+SERVER_URLS = {
+    "postgresql": os.environ.get("DASHKIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "mariadb": os.environ.get("DASHKIT_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, fail under CI: a missing service must not pass silently there."""
+    if UNDER_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def app() -> App:
+    return App("tests", {"SECRET_KEY": "test-secret", "DEBUG": False})
+
+
+@pytest.fixture
+def client(app: App):
+    return app.test_client()
+
+
+def _create_server_database(dialect: str) -> tuple[str, sa.Engine]:
+    """Create an empty, uniquely named database on a real server; return its URL."""
+    admin_url = sa.make_url(SERVER_URLS[dialect])
+    name = f"dk_{uuid.uuid4().hex[:12]}"
+    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        unavailable(f"{dialect} at {admin_url.render_as_string(hide_password=True)} unreachable: {error.orig}")
+    return admin_url.set(database=name).render_as_string(hide_password=False), engine
+
+
+def _drop_server_database(engine: sa.Engine, url: str, dialect: str) -> None:
+    name = sa.make_url(url).database
+    with engine.connect() as connection:
+        if dialect == "postgresql":
+            connection.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            )
+        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def database_url(request, tmp_path: Path) -> Iterator[str]:
+    """URL of a fresh, empty database on each dialect in turn."""
+    yield from _fresh_database(request.param, tmp_path)
+
+
+def _fresh_database(dialect: str, tmp_path: Path) -> Iterator[str]:
+    if dialect == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
+        return
+    url, engine = _create_server_database(dialect)
+    try:
+        yield url
+    finally:
+        _drop_server_database(engine, url, dialect)
+
+
+@pytest.fixture
+def postgres_url(tmp_path: Path) -> Iterator[str]:
+    yield from _fresh_database("postgresql", tmp_path)
+
+
+@pytest.fixture
+def mariadb_url(tmp_path: Path) -> Iterator[str]:
+    yield from _fresh_database("mariadb", tmp_path)
+
+
+@pytest.fixture
+def chinook_path(tmp_path: Path) -> Path:
+    """A private copy of the Chinook sample database (SQLite)."""
+    source = SHARED_DATA / "chinook.sqlite"
+    if not source.exists():
+        unavailable(f"sample database {source} is missing")
+    target = tmp_path / "chinook.sqlite"
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.fixture
+def northwind_path(tmp_path: Path) -> Path:
+    source = SHARED_DATA / "northwind.sqlite"
+    if not source.exists():
+        unavailable(f"sample database {source} is missing")
+    target = tmp_path / "northwind.sqlite"
+    shutil.copyfile(source, target)
+    return target
+
+
+class LiveServer:
+    """A WSGI app served on 127.0.0.1 on a free port, in a background thread."""
+
+    def __init__(self, wsgi_app) -> None:
+        self._server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._server.shutdown()
+        self._thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server():
+    """Call with a WSGI app; the server stops at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def start(wsgi_app) -> LiveServer:
+        server = LiveServer(wsgi_app).__enter__()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where browser tests save screenshots."""
+    folder = ROOT / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
