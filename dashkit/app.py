@@ -54,6 +54,7 @@ class App(Scaffold):
         self.blueprints: dict[str, Blueprint] = {}
         self.request_attributes: dict[str, RequestAttribute] = {}
         self.middleware: list[Middleware] = []
+        self.extensions: dict[str, Any] = {}
         self.templates = Templates(self.template_folder)
         self.static_files = StaticFiles()
         if self.static_folder is not None:
