@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.routing import BaseConverter, BuildError, Map, MapAdapter, Rule
+from werkzeug.routing import BaseConverter, BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.serving import run_simple
 from werkzeug.test import Client
 from werkzeug.wrappers import Response as _WerkzeugResponse
@@ -180,14 +180,17 @@ class App(Scaffold):
         """Handle one request without static files (WhiteNoise sits in front of this)."""
         request = self.request_class(environ)
         request.app = self
-        error: BaseException | None = None
+        request.url_adapter = self.url_map.bind_to_environ(
+            environ, server_name=self.config.get_str("SERVER_NAME")
+        )
+        request.view_args = {}
         try:
             response = self._chain()(request)
         except Exception as raised:
-            error = raised
+            request.error = raised
             response = self.handle_exception(request, raised)
         finally:
-            self._teardown(request, error)
+            self._teardown(request, request.error)
         return response(environ, start_response)
 
     def _chain(self) -> Handler:
@@ -210,11 +213,7 @@ class App(Scaffold):
         return response
 
     def _dispatch(self, request: Request) -> Response:
-        adapter = self.url_map.bind_to_environ(
-            request.environ, server_name=self.config.get_str("SERVER_NAME")
-        )
-        request.url_adapter = adapter
-        request.view_args = {}
+        adapter = request.url_adapter
         rule, arguments = adapter.match(return_rule=True)
         request.endpoint = rule.endpoint
         request.view_args = arguments
@@ -275,6 +274,7 @@ class App(Scaffold):
             return self.error_response(request, error)
         if self.propagate_exceptions:
             raise error
+        request.error = error
         logger.error(
             "unhandled exception on %s %s", request.method, request.path, exc_info=error
         )
@@ -295,7 +295,9 @@ class App(Scaffold):
     def error_response(self, request: Request, error: HTTPException) -> Response:
         """The page (or JSON for API callers) for an HTTP error, keeping its headers."""
         if error.response is not None:
-            return error.response  # e.g. RequestRedirect carries its own
+            return error.response  # abort(response) carries its own
+        if isinstance(error, RequestRedirect):
+            return error.get_response(request.environ)  # e.g. /items to /items/
         code = error.code or 500
         headers = [(k, v) for k, v in error.get_headers(request.environ) if k != "Content-Type"]
         if request.wants_json:

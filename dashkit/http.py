@@ -32,6 +32,8 @@ class Request(_WerkzeugRequest):
     url_adapter: MapAdapter
     endpoint: str | None = None
     view_args: dict[str, Any]
+    error: BaseException | None = None
+    """The unhandled exception that became a 500, as teardown hooks receive it."""
 
     def __getattr__(self, name: str) -> Any:
         factories = self.__dict__.get("app").request_attributes if "app" in self.__dict__ else {}
