@@ -154,6 +154,8 @@ class App(Scaffold):
             url = adapter.build(endpoint, values, force_external=external)
         except BuildError:
             raise UrlBuildError(self._explain_build_error(endpoint, values)) from None
+        except ValueError as error:  # a converter refused a value
+            raise UrlBuildError(f"cannot build a URL for endpoint {endpoint!r}: {error}") from None
         return f"{url}#{anchor}" if anchor else url
 
     def _explain_build_error(self, endpoint: str, values: dict[str, Any]) -> str:
