@@ -1,0 +1,149 @@
+"""dashkit/templating.py: one environment per app, lookup order, blocks, template globals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from jinja2 import TemplateNotFound
+
+from dashkit import App, Blueprint, Request, render
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Path:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def app(templates: Path) -> App:
+    return App("tests", {"SECRET_KEY": "s", "GREETING": "hi"}, template_folder=str(templates))
+
+
+def test_each_app_has_its_own_environment(app: App):
+    other = App("tests", {"SECRET_KEY": "s"})
+    assert app.templates.environment is not other.templates.environment
+    app.templates.environment.globals["only_here"] = 1
+    assert "only_here" not in other.templates.environment.globals
+
+
+def test_autoescape_in_html_templates(app: App, client, templates: Path):
+    write(templates, "page.html", "<p>{{ text }}</p>{{ trusted|safe }}")
+    app.add_url_rule("/", "index", lambda request: render(
+        request, "page.html", text="<script>alert(1)</script>", trusted="<b>ok</b>"))
+    body = client.get("/").text
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><b>ok</b>" == body
+
+
+def test_render_sets_status_and_full_page_extends_the_base(app: App, client, templates: Path):
+    write(templates, "page.html",
+          '{% extends "dashkit/base.html" %}{% block content %}<h1>{{ heading }}</h1>{% endblock %}')
+    app.add_url_rule("/", "index", lambda request: render(request, "page.html", status=201, heading="Orders"))
+    response = client.get("/")
+    assert response.status_code == 201
+    assert "<h1>Orders</h1>" in response.text
+    assert response.text.startswith("<!doctype html>")
+    assert "Vary" not in response.headers
+
+
+def test_render_block_gives_just_the_fragment(app: App, client, templates: Path):
+    write(templates, "list.html",
+          '{% extends "dashkit/base.html" %}{% block content %}<table><tbody id="rows">'
+          "{% block rows %}{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}{% endblock %}"
+          "</tbody></table>{% endblock %}")
+
+    @app.route("/list")
+    def listing(request: Request):
+        return render(request, "list.html", block="rows" if request.is_htmx else None, rows=["a", "<b>"])
+
+    fragment = client.get("/list", headers={"HX-Request": "true"})
+    assert fragment.text == "<tr><td>a</td></tr><tr><td>&lt;b&gt;</td></tr>"
+    assert "HX-Request" in fragment.headers["Vary"]
+    full = client.get("/list")
+    assert "<tr><td>a</td></tr>" in full.text and "<!doctype html>" in full.text
+
+
+def test_render_unknown_block_names_template_and_block(app: App, templates: Path):
+    write(templates, "list.html", "{% block rows %}{% endblock %}")
+    app.propagate_exceptions = True
+    app.add_url_rule("/", "index", lambda request: render(request, "list.html", block="colums"))
+    with pytest.raises(KeyError, match="template 'list.html' has no block 'colums'"):
+        app.test_client().get("/")
+
+
+def test_unknown_template_raises(app: App):
+    app.propagate_exceptions = True
+    app.add_url_rule("/", "index", lambda request: render(request, "nope.html"))
+    with pytest.raises(TemplateNotFound):
+        app.test_client().get("/")
+
+
+def test_template_globals(app: App, client, templates: Path):
+    write(templates, "globals.html",
+          "{{ request.path }}|{{ url_for('item', number=3, _anchor='x') }}|"
+          "{{ url_for('item', number=3, _external=True) }}|{{ config.GREETING }}|"
+          "{{ static('dashkit/css/dashkit.css') }}")
+    app.add_url_rule("/item/<int:number>", "item", lambda request, number: render(request, "globals.html"))
+    path, relative, external, greeting, css = client.get("/item/1").text.split("|")
+    assert path == "/item/1"
+    assert relative == "/item/3#x"
+    assert external == "http://localhost/item/3"
+    assert greeting == "hi"
+    assert re.fullmatch(r"/static/dashkit/css/dashkit\.[0-9a-f]{12}\.css", css)
+    assert client.get(css).status_code == 200
+
+
+def test_static_of_a_missing_file_explains_the_prefixes(app: App, templates: Path):
+    write(templates, "bad.html", "{{ static('css/nope.css') }}")
+    app.propagate_exceptions = True
+    app.add_url_rule("/", "index", lambda request: render(request, "bad.html"))
+    with pytest.raises(FileNotFoundError, match="dashkit's own files start with 'dashkit/'"):
+        app.test_client().get("/")
+
+
+def test_context_processors_add_variables_and_the_view_wins(app: App, client, templates: Path):
+    write(templates, "ctx.html", "{{ user }} {{ theme }}")
+    app.templates.context_processors.append(lambda request: {"user": "ada", "theme": "dark"})
+    app.add_url_rule("/", "index", lambda request: render(request, "ctx.html", theme="light"))
+    assert client.get("/").text == "ada light"
+
+
+def test_app_overrides_a_builtin_template_by_name(app: App, client, templates: Path):
+    write(templates, "dashkit/error.html", "custom {{ status }}: {{ error.name }}")
+    response = client.get("/missing")
+    assert response.status_code == 404
+    assert response.text == "custom 404: Not Found"
+
+
+def test_builtin_error_template_without_override(client):
+    response = client.get("/missing")
+    assert "<h1>404 Not Found</h1>" in response.text
+    assert '<link rel="stylesheet" href="/static/dashkit/css/dashkit.' in response.text
+
+
+def test_lookup_order_app_then_blueprints_then_dashkit(app: App, client, templates: Path, tmp_path: Path):
+    first = tmp_path / "first"
+    second = tmp_path / "second"
+    for name in ("everywhere.html", "blueprints.html"):
+        write(first, name, "first blueprint")
+        write(second, name, "second blueprint")
+    write(templates, "everywhere.html", "the app")
+    write(second, "dashkit/error.html", "blueprint error page")
+    write(second, "only_second.html", "second only")
+    app.register_blueprint(Blueprint("one", __name__, template_folder=str(first)))
+    app.register_blueprint(Blueprint("two", __name__, template_folder=str(second)))
+    app.add_url_rule("/<name>", "show", lambda request, name: render(request, name))
+
+    assert client.get("/everywhere.html").text == "the app"
+    assert client.get("/blueprints.html").text == "first blueprint"
+    assert client.get("/only_second.html").text == "second only"
+    assert client.get("/nothing-here/").text == "blueprint error page"
