@@ -13,7 +13,7 @@ from dashkit.resources import shipped_path
 
 BUILTIN_MOUNT = "dashkit"
 STATIC_PREFIX = "/static/"
-_VERSIONED_NAME = re.compile(r"(\.[0-9a-f]{12}\.|-\d+\.\d+\.\d+[.-])")
+_VERSIONED_NAME = re.compile(r"(\.[0-9a-f]{12}(\.|$)|-\d+\.\d+\.\d+[.-])")
 _COMPRESSED_SUFFIXES = (".gz", ".br")
 ONE_HOUR = 3600
 
