@@ -108,7 +108,10 @@ def load_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
             raise ConfigError(f"config file {file} is not valid TOML: {error}") from None
         return {key.upper(): value for key, value in data.items()}
     if file.suffix == ".py":
-        namespace = runpy.run_path(str(file))
+        try:
+            namespace = runpy.run_path(str(file))
+        except Exception as error:
+            raise ConfigError(f"config file {file} failed to run: {error!r}") from error
         return {key: value for key, value in namespace.items() if key.isupper()}
     raise ConfigError(f"config file {file} must end in .toml or .py")
 
