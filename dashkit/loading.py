@@ -27,10 +27,12 @@ def load_app(spec: str) -> App:
 
 
 def _import(module_name: str) -> ModuleType:
+    if not module_name.strip():
+        raise AppLoadError("no module named: expected module:factory() or module:app")
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
+        if error.name and (module_name + ".").startswith(error.name + "."):
             raise AppLoadError(f"cannot import {module_name!r}: no such module (from {os.getcwd()})") from None
         raise
 

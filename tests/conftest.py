@@ -6,8 +6,11 @@ A database that cannot be reached skips its tests with the reason printed; under
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
+import sys
+import textwrap
 import threading
 import uuid
 from collections.abc import Iterator
@@ -55,6 +58,30 @@ def app() -> App:
 @pytest.fixture
 def client(app: App):
     return app.test_client()
+
+
+@pytest.fixture
+def app_module(tmp_path: Path, monkeypatch):
+    """Call with Python source: writes it as a uniquely named module in the current folder
+    (a fresh temporary one) and returns the module name, for `module:factory()` specs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    names: list[str] = []
+
+    def write(source: str, name: str | None = None) -> str:
+        name = name or f"app_{uuid.uuid4().hex[:10]}"
+        path = tmp_path.joinpath(*name.split(".")).with_suffix(".py")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source))
+        importlib.invalidate_caches()
+        names.append(name)
+        return name
+
+    yield write
+    for name in names:
+        top = name.partition(".")[0]
+        for loaded in [m for m in sys.modules if m == top or m.startswith(top + ".")]:
+            del sys.modules[loaded]
 
 
 def _create_server_database(dialect: str) -> tuple[str, sa.Engine]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from dashkit.app import App
+from dashkit.errors import AppLoadError, ConfigError
 from dashkit.loading import load_app
 
 
@@ -12,7 +13,7 @@ from dashkit.loading import load_app
 @click.argument("app_path", metavar="APP")
 def routes(app_path: str) -> None:
     """List the URL rules of APP (module:factory() or module:app)."""
-    app = load_app(app_path)
+    app = _load(app_path)
     rows = [
         (rule.endpoint, ", ".join(sorted(rule.methods - {"HEAD", "OPTIONS"})), rule.rule)
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
@@ -28,9 +29,18 @@ def routes(app_path: str) -> None:
 @click.option("--debug/--no-debug", default=None, help="Debug mode (debugger on loopback only).")
 def run(app_path: str, host: str, port: int, reload: bool, debug: bool | None) -> None:
     """Serve APP with the development server."""
-    app: App = load_app(app_path)
+    app = _load(app_path)
     click.echo(f"dashkit: serving {app_path} on http://{host}:{port}/ (Ctrl+C to stop)")
     app.run(host=host, port=port, debug=debug, reload=reload)
+
+
+def _load(app_path: str) -> App:
+    try:
+        return load_app(app_path)
+    except AppLoadError as error:
+        raise click.UsageError(str(error)) from None
+    except ConfigError as error:
+        raise click.ClickException(f"{app_path}: {error}") from None
 
 
 def _print_table(headings: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
