@@ -1,0 +1,58 @@
+"""Turn an existing database into mapped classes the admin can serve, with no code.
+
+`reflect(engine)` reads every table and view, maps each to a class with relationships
+both ways, and says which tables and columns are read-only and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from dashkit.reflect.mapping import ReflectedRow, ReflectedTable, SkippedTable, map_schema
+from dashkit.reflect.relationships import RelationshipPlan
+from dashkit.reflect.schema import ReflectedSchema, Selection, reflect_schema, schema_fingerprint
+from dashkit.reflect.types import column_read_only_reason, describe_type
+
+
+@dataclass
+class ReflectedDatabase:
+    """Everything `dashkit serve` needs to know about a database it did not create."""
+
+    schema: ReflectedSchema
+    tables: list[ReflectedTable]
+    skipped: list[SkippedTable]
+
+    def table(self, key: str) -> ReflectedTable:
+        """The served table with this key (`name`, or `schema.name` outside the default schema)."""
+        for reflected in self.tables:
+            if reflected.table.key == key:
+                return reflected
+        raise KeyError(key)
+
+
+def reflect(
+    engine: sa.Engine, selection: Selection = Selection(), cache_dir: Path | None = None
+) -> ReflectedDatabase:
+    """Reflect and map the selected tables of the database behind `engine`."""
+    schema = reflect_schema(engine, selection, cache_dir)
+    tables, skipped = map_schema(schema)
+    return ReflectedDatabase(schema, tables, skipped)
+
+
+__all__ = [
+    "ReflectedDatabase",
+    "ReflectedRow",
+    "ReflectedSchema",
+    "ReflectedTable",
+    "RelationshipPlan",
+    "Selection",
+    "SkippedTable",
+    "column_read_only_reason",
+    "describe_type",
+    "reflect",
+    "reflect_schema",
+    "schema_fingerprint",
+]

@@ -1,0 +1,187 @@
+"""Read a live database's tables and views into SQLAlchemy metadata, filtered and cacheable."""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import logging
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import mysql
+
+logger = logging.getLogger("dashkit.reflect")
+
+# dashkit's own state tables are never served as data, even when they share the database.
+_HIDDEN_PREFIXES = ("dashkit_",)
+
+# Cheap catalog queries whose result changes whenever anything the admin depends on does;
+# their hash keys the metadata cache. Each returns rows of plain values.
+_CATALOG_QUERIES = {
+    "sqlite": ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"],
+    "postgresql": [
+        """SELECT n.nspname, c.relname, c.relkind, a.attnum, a.attname,
+                  format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attgenerated,
+                  pg_get_expr(d.adbin, d.adrelid)
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+           LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+           WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
+             AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+           ORDER BY 1, 2, 4""",
+        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
+           FROM pg_constraint WHERE conrelid <> 0 ORDER BY 1, 2""",
+        """SELECT t.typname, e.enumsortorder, e.enumlabel FROM pg_enum e
+           JOIN pg_type t ON t.oid = e.enumtypid ORDER BY 1, 2""",
+    ],
+    "mysql": [
+        """SELECT TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE,
+                  IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_KEY
+           FROM information_schema.COLUMNS
+           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+           ORDER BY 1, 2, 3""",
+        """SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME,
+                  REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
+           FROM information_schema.KEY_COLUMN_USAGE
+           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+           ORDER BY 1, 2, 3, 4""",
+        """SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES
+           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
+           ORDER BY 1, 2""",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which tables to serve: schemas to read, and case-insensitive name globs."""
+
+    schemas: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants(self, name: str, schema: str | None) -> bool:
+        """True when the table `name` in `schema` passes the include/exclude globs."""
+        if name.lower().startswith(_HIDDEN_PREFIXES):
+            return False
+        names = [name.lower()] + ([f"{schema}.{name}".lower()] if schema else [])
+
+        def matches(patterns: Sequence[str]) -> bool:
+            return any(fnmatch.fnmatchcase(n, p.lower()) for p in patterns for n in names)
+
+        if self.include and not matches(self.include):
+            return False
+        return not matches(self.exclude)
+
+
+@dataclass
+class ReflectedSchema:
+    """The metadata of a database plus which of its tables are served and which are views."""
+
+    metadata: sa.MetaData
+    dialect_name: str
+    selected: list[str] = field(default_factory=list)
+    views: set[str] = field(default_factory=set)
+
+    @property
+    def dialect(self) -> sa.Dialect:
+        """A dialect object of the reflected database, for rendering its types."""
+        return sa.URL.create(self.dialect_name).get_dialect()()
+
+    @property
+    def tables(self) -> list[sa.Table]:
+        """The served tables and views, in a stable order (schema, then name)."""
+        return [self.metadata.tables[key] for key in self.selected]
+
+
+def reflect_schema(
+    engine: sa.Engine, selection: Selection = Selection(), cache_dir: Path | None = None
+) -> ReflectedSchema:
+    """Reflect every selected table and view; reuse a cached copy if the schema is unchanged."""
+    with engine.connect() as connection:
+        cache_file = None
+        if cache_dir is not None:
+            digest = schema_fingerprint(connection, selection)
+            cache_file = Path(cache_dir) / f"reflect-{digest}.pickle"
+            if cache_file.exists():
+                try:
+                    return pickle.loads(cache_file.read_bytes())
+                except (pickle.UnpicklingError, EOFError, AttributeError, ImportError) as error:
+                    logger.warning("ignoring unreadable reflection cache %s: %s", cache_file, error)
+        reflected = _reflect(connection, selection)
+    if cache_file is not None:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = cache_file.with_suffix(".tmp")
+        partial.write_bytes(pickle.dumps(reflected, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(cache_file)
+    return reflected
+
+
+def schema_fingerprint(connection: sa.Connection, selection: Selection) -> str:
+    """A hash of the catalog: equal fingerprints mean reflection would give the same result."""
+    dialect = connection.dialect
+    queries = _CATALOG_QUERIES.get(dialect.name)
+    if queries is None:
+        raise ValueError(f"no schema fingerprint for the {dialect.name} dialect; reflect without a cache")
+    digest = hashlib.sha256()
+    digest.update(repr((dialect.name, dialect.server_version_info, selection, sa.__version__)).encode())
+    for query in queries:
+        for row in connection.exec_driver_sql(query):
+            digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()[:32]
+
+
+def _reflect(connection: sa.Connection, selection: Selection) -> ReflectedSchema:
+    metadata = sa.MetaData()
+    is_mysql = connection.dialect.name == "mysql"
+    if is_mysql:
+        event.listen(metadata, "column_reflect", _tinyint_one_is_boolean)
+    try:
+        return _reflect_schemas(connection, metadata, selection)
+    finally:
+        if is_mysql:
+            event.remove(metadata, "column_reflect", _tinyint_one_is_boolean)
+
+
+def _reflect_schemas(
+    connection: sa.Connection, metadata: sa.MetaData, selection: Selection
+) -> ReflectedSchema:
+    inspector = sa.inspect(connection)
+    reflected = ReflectedSchema(metadata, connection.dialect.name)
+    for schema in _schemas(inspector, selection):
+        view_names = set(inspector.get_view_names(schema=schema))
+        if connection.dialect.name == "postgresql":
+            view_names |= set(inspector.get_materialized_view_names(schema=schema))
+        metadata.reflect(
+            bind=connection,
+            schema=schema,
+            views=True,
+            only=lambda name, _metadata, schema=schema: selection.wants(name, schema),
+        )
+        keys = sorted(
+            table.key
+            for table in metadata.tables.values()
+            if table.schema == schema and selection.wants(table.name, schema)
+        )
+        reflected.selected.extend(key for key in keys if key not in reflected.selected)
+        reflected.views |= {key for key in keys if metadata.tables[key].name in view_names}
+    return reflected
+
+
+def _schemas(inspector: sa.Inspector, selection: Selection) -> list[str | None]:
+    """The schemas to read; the default schema is None so cross-schema keys stay consistent."""
+    if not selection.schemas:
+        return [None]
+    default = inspector.default_schema_name
+    return [None if name == default else name for name in dict.fromkeys(selection.schemas)]
+
+
+def _tinyint_one_is_boolean(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
+    """MySQL spells BOOLEAN as TINYINT(1): show such columns as booleans."""
+    column_type = column_info["type"]
+    if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
+        column_info["type"] = sa.Boolean()

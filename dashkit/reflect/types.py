@@ -1,0 +1,38 @@
+"""Which reflected columns the admin can edit, and why the others are shown read-only.
+
+A column is editable exactly when the admin's forms have a field for its type, so this
+module and the forms never disagree; here we only add the reason a person reads.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.sql import sqltypes
+
+from dashkit.admin.forms.introspect import scalar_field
+
+
+def column_read_only_reason(column: sa.Column, dialect: sa.Dialect | None = None) -> str | None:
+    """None when the admin can edit `column`, otherwise why it is shown read-only."""
+    if column.computed is not None:
+        return "a generated column is computed by the database"
+    if isinstance(column.type, postgresql.TSVECTOR):
+        return "a full-text search vector is computed from other columns"
+    if isinstance(column.type, sqltypes.NullType):
+        return "the database does not declare a type dashkit understands for this column"
+    if scalar_field(column, name=column.key) is None:
+        return f"the admin has no form field for {describe_type(column.type, dialect)} values"
+    return None
+
+
+def describe_type(type_: sa.types.TypeEngine, dialect: sa.Dialect | None = None) -> str:
+    """The type as a person reads it in a schema: `VARCHAR(160)`, `TEXT[]`, `mood`."""
+    if isinstance(type_, sqltypes.NullType):
+        return "unknown"
+    if isinstance(type_, (postgresql.ENUM, postgresql.DOMAIN)) and type_.name:
+        return type_.name
+    try:
+        return type_.compile(dialect=dialect)
+    except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError, TypeError):
+        return type(type_).__name__
