@@ -1,0 +1,26 @@
+"""Databases: engines from URLs, per-request sessions, the state database and its migrations."""
+
+from dashkit.db.database import (
+    Database,
+    DatabaseUnavailable,
+    database_error_response,
+    get_database,
+    init_db,
+    is_unavailable,
+)
+from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine, make_engine
+from dashkit.db.urls import mask_url, normalise_url
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Database",
+    "DatabaseUnavailable",
+    "ProcessEngine",
+    "database_error_response",
+    "get_database",
+    "init_db",
+    "is_unavailable",
+    "make_engine",
+    "mask_url",
+    "normalise_url",
+]

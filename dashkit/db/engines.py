@@ -1,0 +1,107 @@
+"""Engines built with dashkit's defaults, and one engine per process for pre-forking servers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.pool import StaticPool
+
+from dashkit.db.urls import check_driver, normalise_url
+
+DEFAULT_TIMEOUT = 10.0
+"""Seconds a connect, a lock wait or a statement may take before failing (DATABASE_TIMEOUT)."""
+
+
+def make_engine(
+    url: str | sa.URL, *, timeout: float | None = DEFAULT_TIMEOUT, statement_timeout: bool = True
+) -> sa.Engine:
+    """An engine with pre-ping and bounded waits; SQLite gets foreign keys, WAL and a busy timeout.
+
+    `timeout` bounds connecting and, with `statement_timeout`, each statement (migrations
+    turn that off: DDL on a big table may legitimately take longer).
+    """
+    parsed = normalise_url(url)
+    check_driver(parsed)
+    backend = parsed.get_backend_name()
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    connect_args: dict[str, Any] = {}
+    if timeout is not None and backend != "sqlite":
+        options["pool_timeout"] = timeout
+    if backend == "sqlite":
+        connect_args["check_same_thread"] = False
+        if timeout is not None:
+            connect_args["timeout"] = timeout
+        if _is_memory_sqlite(parsed):
+            options["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
+    elif backend == "postgresql" and timeout is not None:
+        connect_args.update(
+            connect_timeout=max(1, round(timeout)),
+            tcp_user_timeout=round(timeout * 1000),
+            keepalives=1,
+            keepalives_idle=max(1, round(timeout)),
+            keepalives_interval=1,
+            keepalives_count=3,
+        )
+        if statement_timeout:
+            connect_args["options"] = f"-c statement_timeout={round(timeout * 1000)}"
+    elif backend == "mysql" and timeout is not None:
+        connect_args["connect_timeout"] = max(1, round(timeout))
+        if statement_timeout:
+            connect_args.update(read_timeout=round(timeout), write_timeout=round(timeout))
+    if backend == "mysql":
+        connect_args.setdefault("charset", "utf8mb4")
+    engine = sa.create_engine(parsed, connect_args=connect_args, **options)
+    if backend == "sqlite":
+        sa.event.listen(engine, "connect", _sqlite_pragmas(file_database=not _is_memory_sqlite(parsed)))
+    return engine
+
+
+def _is_memory_sqlite(url: sa.URL) -> bool:
+    return url.database in (None, "", ":memory:") or "mode=memory" in str(url.query)
+
+
+def _sqlite_pragmas(*, file_database: bool):
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if file_database:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    return on_connect
+
+
+class ProcessEngine:
+    """An engine created on first use and renewed in a forked child.
+
+    A pool copied by `fork()` holds sockets the parent also uses; the child drops them
+    without closing them (`dispose(close=False)`) and opens its own.
+    """
+
+    def __init__(self, url: str | sa.URL, *, timeout: float | None = DEFAULT_TIMEOUT):
+        self.url = normalise_url(url)
+        check_driver(self.url)
+        self.timeout = timeout
+        self._engine: sa.Engine | None = None
+        self._pid = 0
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> sa.Engine:
+        """The engine of the current process."""
+        if self._engine is None or self._pid != os.getpid():
+            with self._lock:
+                if self._engine is None:
+                    self._engine = make_engine(self.url, timeout=self.timeout)
+                elif self._pid != os.getpid():
+                    self._engine.dispose(close=False)
+                self._pid = os.getpid()
+        return self._engine
+
+    def dispose(self) -> None:
+        """Close this process's pooled connections, e.g. before forking workers."""
+        if self._engine is not None and self._pid == os.getpid():
+            self._engine.dispose()
