@@ -278,6 +278,8 @@ class DateTimeField(Field):
     def format(self, value: Any) -> str:
         if value is None:
             return ""
+        if self.aware and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)  # read back from a naive store
         if value.tzinfo is not None:
             value = value.astimezone(self.timezone).replace(tzinfo=None)
         return value.isoformat(timespec="seconds")
