@@ -9,14 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crawl.tricky_schema import create_tricky_schema
+from dashkit.db import make_engine
 from dashkit.reflect import Selection, reflect, reflect_schema
 from dashkit.reflect.naming import class_name, python_identifier, strip_key_suffix
-
-
-def make_engine(url: str) -> sa.Engine:
-    if url.startswith("mysql"):
-        return sa.create_engine(url, connect_args={"charset": "utf8mb4"})
-    return sa.create_engine(url if "://" in url else f"sqlite:///{url}")
 
 
 @pytest.fixture

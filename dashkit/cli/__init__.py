@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 import dashkit
-from dashkit.cli import core
+from dashkit.cli import core, db, inspection
 
 
 @click.group()
@@ -16,3 +16,5 @@ def main() -> None:
 
 main.add_command(core.routes)
 main.add_command(core.run)
+main.add_command(db.db)
+main.add_command(inspection.inspect)
