@@ -1,0 +1,148 @@
+"""`dashkit db ...` on the state tables and on an app's own models, on real databases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from dashkit.cli import main
+from dashkit.db import make_engine
+from dashkit.state import STATE_VERSION_TABLE
+
+SHOP_MODELS = '''
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dashkit import App
+from dashkit.db import init_db
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    {extra_column}
+
+
+def create_app(config=None):
+    app = App(__name__, {{"SECRET_KEY": "test", **(config or {{}})}})
+    init_db(app, metadata=Base.metadata)
+    return app
+'''
+
+
+def dashkit(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the dashkit command in a fresh process, as a deploy script would."""
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-c", "from dashkit.cli import main; main()", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def table_names(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_state_commands_round_trip(database_url: str) -> None:
+    runner = CliRunner()
+    upgraded = runner.invoke(main, ["db", "upgrade", "--url", database_url])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert "Running upgrade" in upgraded.output and "(head)" in upgraded.output
+    assert runner.invoke(main, ["db", "check", "--url", database_url]).exit_code == 0
+    assert "(head)" in runner.invoke(main, ["db", "current", "--url", database_url]).output
+    assert "dashkit state tables" in runner.invoke(main, ["db", "history", "--url", database_url]).output
+    downgraded = runner.invoke(main, ["db", "downgrade", "base", "--url", database_url])
+    assert downgraded.exit_code == 0, downgraded.output
+    assert table_names(database_url) == {STATE_VERSION_TABLE}
+    assert runner.invoke(main, ["db", "upgrade", "--url", database_url]).exit_code == 0
+    assert "dashkit_users" in table_names(database_url)
+
+
+def test_without_a_database_the_command_says_what_to_pass(monkeypatch) -> None:
+    monkeypatch.delenv("DASHKIT_STATE_URL", raising=False)
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 2
+    assert "--app" in result.output and "DASHKIT_STATE_URL" in result.output
+
+
+def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
+    result = CliRunner().invoke(main, ["db", "current", "--url", "postgresql://u:pw1234@127.0.0.1:1/x"])
+    assert result.exit_code == 1
+    assert "postgresql+psycopg://u:***@127.0.0.1:1/x" in result.output
+    assert "pw1234" not in result.output and "Traceback" not in result.output
+
+
+def test_app_models_get_their_own_revisions(database_url: str, tmp_path: Path) -> None:
+    (tmp_path / "shop.py").write_text(textwrap.dedent(SHOP_MODELS.format(extra_column="")))
+    env = {"DASHKIT_DATABASE_URL": database_url}
+    app = "shop:create_app()"
+
+    written = dashkit("db", "revision", "--autogenerate", "-m", "create products", "--app", app, cwd=tmp_path, env=env)
+    assert written.returncode == 0, written.stderr
+    revisions = list((tmp_path / "migrations" / "versions").glob("*create_products.py"))
+    assert len(revisions) == 1 and "create_table('products'" in revisions[0].read_text()
+
+    upgraded = dashkit("db", "upgrade", "--app", app, cwd=tmp_path, env=env)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert table_names(database_url) == {"products", "alembic_version"}
+
+    state = dashkit("db", "upgrade", "--app", app, "--state", cwd=tmp_path, env=env)
+    assert state.returncode == 0, state.stderr
+    assert {"dashkit_users", STATE_VERSION_TABLE} < table_names(database_url)
+    assert dashkit("db", "check", "--app", app, cwd=tmp_path, env=env).returncode == 0
+    assert dashkit("db", "check", "--app", app, "--state", cwd=tmp_path, env=env).returncode == 0
+
+    (tmp_path / "shop.py").write_text(
+        textwrap.dedent(SHOP_MODELS.format(extra_column="price: Mapped[int] = mapped_column(default=0)"))
+    )
+    changed = dashkit("db", "check", "--app", app, cwd=tmp_path, env=env)
+    assert changed.returncode == 1
+    assert "price" in changed.stderr and "differ" in changed.stderr
+
+    downgraded = dashkit("db", "downgrade", "base", "--app", app, cwd=tmp_path, env=env)
+    assert downgraded.returncode == 0, downgraded.stderr
+    assert "products" not in table_names(database_url)
+    assert "dashkit_users" in table_names(database_url)  # the app's downgrade leaves dashkit's tables
+
+
+def test_concurrent_upgrades_migrate_once(postgres_url: str, tmp_path: Path) -> None:
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", "from dashkit.cli import main; main()", "db", "upgrade", "--url", postgres_url],
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outputs = [process.communicate(timeout=120)[0] for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0, 0], outputs
+    assert sum(output.count("Running upgrade  -> 0001") for output in outputs) == 1
+    engine = make_engine(postgres_url)
+    try:
+        with engine.connect() as connection:
+            versions = connection.exec_driver_sql(f"SELECT version_num FROM {STATE_VERSION_TABLE}").all()
+    finally:
+        engine.dispose()
+    assert versions == [("0001",)]
