@@ -25,6 +25,8 @@ class StaticFiles:
     def __init__(self) -> None:
         self._folders: dict[str, Path] = {BUILTIN_MOUNT: shipped_path("static")}
         self._versioned: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
+        """Extra headers on every static response (auth adds its security headers)."""
 
     def mount(self, name: str, folder: Path) -> None:
         """Serve `folder` under /static/<name>/ (name "" is the app's own folder)."""
@@ -32,7 +34,12 @@ class StaticFiles:
 
     def wrap(self, wsgi_app: Any) -> WhiteNoise:
         """Put WhiteNoise in front of `wsgi_app`, with every mounted file registered."""
-        server = WhiteNoise(wsgi_app, max_age=ONE_HOUR, immutable_file_test=_is_versioned_url)
+        server = WhiteNoise(
+            wsgi_app,
+            max_age=ONE_HOUR,
+            immutable_file_test=_is_versioned_url,
+            add_headers_function=self._add_headers,
+        )
         self._versioned.clear()
         for name, folder in self._folders.items():
             if folder.is_dir():
@@ -49,6 +56,10 @@ class StaticFiles:
             versioned = prefix + _hashed_name(relative, file)
             server.add_file_to_dictionary(versioned, str(file))
             self._versioned[f"{name}/{relative}" if name else relative] = versioned
+
+    def _add_headers(self, headers: Any, path: str, url: str) -> None:
+        for name, value in self.headers.items():
+            headers[name] = value
 
     def url(self, path: str) -> str:
         """URL of a static file: "dashkit/css/dashkit.css", "<blueprint>/x.js" or "app.css"."""

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 
 ALGORITHM = "scrypt"
 SALT_BYTES = 16
@@ -52,6 +53,11 @@ class PasswordHasher:
         """True when `encoded` was made with parameters other than this hasher's."""
         parsed = _parse(encoded)
         return parsed is None or parsed[:3] != (self.n, self.r, self.p)
+
+    @cached_property
+    def dummy_hash(self) -> str:
+        """A hash of a random password, checked for unknown users so timing reveals nothing."""
+        return self.hash(secrets.token_urlsafe(16))
 
     def _parameters(self) -> str:
         return f"n={self.n},r={self.r},p={self.p}"

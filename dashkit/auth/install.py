@@ -1,0 +1,115 @@
+"""`init_auth(app)`: wire sessions, users, CSRF, headers and the login views into an app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from dashkit.auth.access import has_permission
+from dashkit.auth.api_tokens import bearer_token, user_for_token
+from dashkit.auth.csrf import FIELD_NAME, csrf_middleware, is_token_authenticated
+from dashkit.auth.headers import headers_middleware, security_headers
+from dashkit.auth.messages import flashes_as_toast, pop_flashes
+from dashkit.auth.extension import Auth, get_auth
+from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
+from dashkit.auth.permissions import RoleCatalog
+from dashkit.auth.sessions import Session, SessionSettings, SessionStore
+from dashkit.auth.throttle import LoginThrottle
+from dashkit.auth.views import blueprint
+from dashkit.errors import ConfigError
+from dashkit.http import Request, Response
+from dashkit.state import User
+
+if TYPE_CHECKING:
+    from dashkit.app import App, Handler
+
+
+def init_auth(app: App) -> Auth:
+    """Install security headers, sessions, CSRF checks, `request.user` and the login views.
+
+    Call after `init_db(app)`: sessions, users and throttles live in the state database.
+    """
+    if "db" not in app.extensions:
+        raise ConfigError("init_auth(app) needs the state database: call init_db(app) first")
+    if "auth" in app.extensions:
+        raise ConfigError("init_auth(app) was already called for this app")
+    config = app.config
+    auth = Auth(
+        sessions=SessionStore(SessionSettings.from_config(config), config.require("SECRET_KEY")),
+        hasher=PasswordHasher(n=config.get_int("PASSWORD_SCRYPT_N") or PasswordHasher.n),
+        throttle=LoginThrottle.from_config(config),
+        roles=RoleCatalog(config.get("ROLES")),
+        min_password_length=config.get_int("PASSWORD_MIN_LENGTH") or MIN_LENGTH,
+        home_endpoint=config.get_str("HOME_ENDPOINT") or "admin.index",
+    )
+    app.extensions["auth"] = auth
+    app.static_files.headers.update(security_headers(config))
+    app.add_middleware(headers_middleware(config))
+    app.add_middleware(_session_middleware)
+    app.add_middleware(csrf_middleware(auth.sessions.existing_csrf_token))
+    app.add_request_attribute("session", auth.sessions.load)
+    app.add_request_attribute("user", _current_user)
+    app.add_request_attribute("permissions", _granted_patterns)
+    app.add_request_attribute("csrf_token", auth.sessions.csrf_token)
+    app.templates.context_processors.append(_template_context)
+    app.register_blueprint(blueprint)
+    return auth
+
+
+def _session_middleware(request: Request, call_next: Handler) -> Response:
+    response = call_next(request)
+    if "session" in request.__dict__:
+        flashes_as_toast(request, response)
+        get_auth(request.app).sessions.save(request, response)
+    signed_in = request.__dict__.get("user") is not None or (
+        "session" in request.__dict__ and request.session.user_id is not None
+    )
+    if signed_in or "Set-Cookie" in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _current_user(request: Request) -> User | None:
+    if is_token_authenticated(request):
+        token = bearer_token(request.headers.get("Authorization"))
+        return user_for_token(request.state_db, token) if token else None
+    session: Session = request.session
+    if session.user_id is None:
+        return None
+    user = request.state_db.get(User, session.user_id)
+    if user is None or not user.is_active:
+        get_auth(request.app).sessions.end(request)
+        return None
+    return user
+
+
+def _granted_patterns(request: Request) -> frozenset[str]:
+    user: User | None = request.user
+    if user is None:
+        return frozenset()
+    return get_auth(request.app).roles.patterns_for(request.state_db, user.roles or ())
+
+
+class _LazyToken:
+    """Renders the CSRF token only where a template uses it, so pages that don't start no session."""
+
+    def __init__(self, request: Request):
+        self._request = request
+
+    def __str__(self) -> str:
+        return self._request.csrf_token
+
+    def __html__(self) -> str:
+        return self._request.csrf_token
+
+
+def _template_context(request: Request) -> dict[str, Any]:
+    token = _LazyToken(request)
+    return {
+        "csrf_token": token,
+        "csrf_field": lambda: Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, str(token)),
+        "can": lambda permission: has_permission(request, permission),
+        "current_user": request.user,
+        "get_flashed_messages": lambda: pop_flashes(request),
+    }

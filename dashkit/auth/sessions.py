@@ -1,0 +1,240 @@
+"""Server-side sessions in the state database; the cookie holds only a random id.
+
+The database keeps the SHA-256 of the id, never the id itself. A session ends after
+`SESSION_IDLE_MINUTES` without a request or `SESSION_LIFETIME_HOURS` after it began,
+whichever comes first. The id changes at login and the row is deleted at logout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session as DbSession
+
+from dashkit.auth.csrf import derive_csrf_token
+from dashkit.config import Config
+from dashkit.http import Request, Response
+from dashkit.state import UserSession, utcnow
+
+ID_BYTES = 32
+TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def hash_session_id(session_id: str) -> str:
+    """What the state database stores in place of a session id."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """Cookie name and flags, and how long a session may live."""
+
+    cookie_name: str = "dashkit_session"
+    secure: bool | None = None  # None: Secure exactly when the request came over HTTPS
+    idle_timeout: timedelta = timedelta(minutes=120)
+    lifetime: timedelta = timedelta(hours=12)
+
+    @classmethod
+    def from_config(cls, config: Config) -> SessionSettings:
+        secure = config.get("SESSION_COOKIE_SECURE", "auto")
+        return cls(
+            cookie_name=config.get_str("SESSION_COOKIE_NAME") or cls.cookie_name,
+            secure=None if secure == "auto" else config.get_bool("SESSION_COOKIE_SECURE"),
+            idle_timeout=timedelta(minutes=config.get_int("SESSION_IDLE_MINUTES") or 120),
+            lifetime=timedelta(hours=config.get_int("SESSION_LIFETIME_HOURS") or 12),
+        )
+
+
+class Session(MutableMapping[str, Any]):
+    """`request.session`: a dict of JSON values, written back only when it changed.
+
+    Assign a value again after mutating it in place (`session["cart"] = cart`), since
+    changes inside nested values are not noticed.
+    """
+
+    def __init__(self, record: UserSession | None = None, session_id: str | None = None):
+        self._record = record
+        self._id = session_id
+        self._data: dict[str, Any] = dict(record.data or {}) if record is not None else {}
+        self._stored = record is not None
+        self.modified = False
+        self.ended = False
+
+    @property
+    def user_id(self) -> int | None:
+        """The signed-in user's id, or None for an anonymous visitor."""
+        return self._record.user_id if self._record is not None else None
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._data[key] = value
+        self.modified = True
+
+    def __delitem__(self, key: str) -> None:
+        del self._data[key]
+        self.modified = True
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"<Session user_id={self.user_id} keys={sorted(self._data)}>"
+
+
+class SessionStore:
+    """Loads, saves, rotates and ends sessions on `request.state_db`."""
+
+    def __init__(self, settings: SessionSettings, secret_key: str):
+        self.settings = settings
+        self._secret_key = secret_key
+
+    # -- reading ---------------------------------------------------------------------
+
+    def load(self, request: Request) -> Session:
+        """The session named by the request's cookie, or a new empty one."""
+        session_id = request.cookies.get(self.settings.cookie_name)
+        if not session_id or len(session_id) > 128:
+            return Session()
+        db: DbSession = request.state_db
+        record = db.get(UserSession, hash_session_id(session_id))
+        if record is None:
+            return Session()
+        if record.expires_at <= utcnow():
+            _delete_row(db, record.id_hash)
+            return Session()
+        return Session(record, session_id)
+
+    def csrf_token(self, request: Request) -> str:
+        """This session's CSRF token, starting a session when there is none yet."""
+        session: Session = request.session
+        self._ensure_record(request, session)
+        assert session._id is not None and session._record is not None
+        return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+
+    def existing_csrf_token(self, request: Request) -> str | None:
+        """The CSRF token of the session the request came with; None without one."""
+        session: Session = request.session
+        if not session._stored or session._id is None or session._record is None:
+            return None
+        return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+
+    # -- changing ------------------------------------------------------------------
+
+    def login(self, request: Request, user_id: int) -> None:
+        """Sign `user_id` in on a fresh session id and CSRF token: no session fixation.
+
+        The old row is deleted, so a planted or stolen old id is worth nothing; pending
+        data such as flash messages moves to the new session.
+        """
+        session: Session = request.session
+        data = dict(session)
+        self.end(request)
+        session._data = data
+        self._ensure_record(request, session)
+        assert session._record is not None
+        session._record.user_id = user_id
+        session.modified = True
+
+    def end(self, request: Request) -> None:
+        """Delete the request's session (logout); a later write starts a new anonymous one."""
+        session: Session = request.session
+        if session._record is not None and session._stored:
+            _delete_row(request.state_db, session._record.id_hash)
+        session._record, session._id, session._stored = None, None, False
+        session._data = {}
+        session.ended = True
+
+    def end_other_sessions(self, request: Request) -> int:
+        """Sign the user out everywhere but in this request's session; return how many ended."""
+        session: Session = request.session
+        if session.user_id is None or session._record is None:
+            return 0
+        return delete_user_sessions(request.state_db, session.user_id, keep=session._record.id_hash)
+
+    def save(self, request: Request, response: Response) -> None:
+        """Write the session back if it changed, refresh its expiry, and set the cookie."""
+        session: Session = request.session
+        if session._record is None and session.modified and session._data:
+            self._ensure_record(request, session)
+        record = session._record
+        if record is None:
+            if session.ended:
+                self._clear_cookie(request, response)
+            return
+        db: DbSession = request.state_db
+        now = utcnow()
+        if session.modified:
+            record.data = dict(session._data)
+        if session.modified or not session._stored or now - record.last_seen_at > TOUCH_INTERVAL:
+            record.last_seen_at = now
+            record.expires_at = expiry(record, self.settings)
+        if not session._stored:
+            db.add(record)
+            session._stored = True
+            self._set_cookie(request, response, session._id or "")
+        db.flush()
+        session.modified = False
+
+    # -- internals -----------------------------------------------------------------
+
+    def _ensure_record(self, request: Request, session: Session) -> None:
+        if session._record is not None:
+            return
+        now = utcnow()
+        session._id = secrets.token_urlsafe(ID_BYTES)
+        session._record = UserSession(
+            id_hash=hash_session_id(session._id),
+            data={},
+            csrf_token=secrets.token_hex(16),
+            created_at=now,
+            last_seen_at=now,
+            user_agent=(request.user_agent.string or "")[:255],
+            client_address=(request.remote_addr or "")[:45],
+        )
+        session._record.expires_at = expiry(session._record, self.settings)
+
+    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
+        response.set_cookie(
+            self.settings.cookie_name,
+            session_id,
+            httponly=True,
+            samesite="Lax",
+            secure=self._secure(request),
+            path="/",
+        )
+
+    def _clear_cookie(self, request: Request, response: Response) -> None:
+        response.delete_cookie(
+            self.settings.cookie_name, path="/", httponly=True, samesite="Lax", secure=self._secure(request)
+        )
+
+    def _secure(self, request: Request) -> bool:
+        return request.is_secure if self.settings.secure is None else self.settings.secure
+
+
+def delete_user_sessions(db: DbSession, user_id: int, keep: str | None = None) -> int:
+    """Delete every session of a user, except the one whose id hash is `keep`."""
+    statement = sa.delete(UserSession).where(UserSession.user_id == user_id)
+    if keep is not None:
+        statement = statement.where(UserSession.id_hash != keep)
+    return db.execute(statement).rowcount or 0
+
+
+def _delete_row(db: DbSession, id_hash: str) -> None:
+    db.execute(sa.delete(UserSession).where(UserSession.id_hash == id_hash))
+
+
+def expiry(record: UserSession, settings: SessionSettings) -> datetime:
+    """When `record` ends unless another request comes first."""
+    return min(record.last_seen_at + settings.idle_timeout, record.created_at + settings.lifetime)

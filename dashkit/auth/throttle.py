@@ -1,0 +1,75 @@
+"""Login throttling per account and per client address, kept in the state database.
+
+Because the counts live in the shared state database, every worker on every machine
+sees the same failures. After `max_failures` failed attempts inside `window`, further
+attempts are refused unchecked until the oldest of those failures leaves the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dashkit.config import Config
+from dashkit.state import LoginAttempt, utcnow
+
+USERNAME_LENGTH = 150
+ADDRESS_LENGTH = 45
+
+
+@dataclass(frozen=True)
+class LoginThrottle:
+    """Limits on failed logins: per account, per client address, within a time window."""
+
+    max_failures_per_account: int = 5
+    max_failures_per_address: int = 20
+    window: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_config(cls, config: Config) -> LoginThrottle:
+        return cls(
+            max_failures_per_account=config.get_int("LOGIN_MAX_FAILURES") or 5,
+            max_failures_per_address=config.get_int("LOGIN_MAX_FAILURES_PER_ADDRESS") or 20,
+            window=timedelta(minutes=config.get_int("LOGIN_THROTTLE_MINUTES") or 15),
+        )
+
+    def blocked_until(self, db: Session, username: str, address: str) -> datetime | None:
+        """When this account or address may try again, or None when it may try now."""
+        now = utcnow()
+        since = now - self.window
+        failures = sa.select(LoginAttempt.attempted_at).where(
+            LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at > since
+        )
+        limits = (
+            (LoginAttempt.username == username[:USERNAME_LENGTH], self.max_failures_per_account),
+            (LoginAttempt.client_address == address[:ADDRESS_LENGTH], self.max_failures_per_address),
+        )
+        until: datetime | None = None
+        for condition, limit in limits:
+            # The limit-th most recent failure: once it leaves the window, fewer than
+            # `limit` failures remain and attempts are allowed again.
+            nth_latest = db.scalar(
+                failures.where(condition)
+                .order_by(LoginAttempt.attempted_at.desc())
+                .limit(1)
+                .offset(limit - 1)
+            )
+            if nth_latest is not None:
+                candidate = nth_latest + self.window
+                until = candidate if until is None else max(until, candidate)
+        return until
+
+    def record(self, db: Session, username: str, address: str, succeeded: bool) -> None:
+        """Remember one attempt; success forgets the account's earlier failures."""
+        username, address = username[:USERNAME_LENGTH], address[:ADDRESS_LENGTH]
+        if succeeded:
+            db.execute(
+                sa.delete(LoginAttempt).where(
+                    LoginAttempt.username == username, LoginAttempt.succeeded.is_(False)
+                )
+            )
+        db.add(LoginAttempt(username=username, client_address=address, succeeded=succeeded))
+        db.flush()

@@ -1,0 +1,123 @@
+"""User management for admins: list, create, edit roles and active flag, reset password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import sqlalchemy as sa
+
+from dashkit.auth.access import require_permission
+from dashkit.auth.extension import get_auth
+from dashkit.auth.messages import flash
+from dashkit.auth.permissions import MANAGE_USERS
+from dashkit.auth.users import UserError, create_user, set_active, set_password, set_roles
+from dashkit.http import Request, Response, abort, redirect
+from dashkit.state import User
+from dashkit.templating import render
+
+
+def user_list(request: Request) -> Response:
+    """Every user, with roles, state and last login."""
+    require_permission(request, MANAGE_USERS)
+    users = request.state_db.scalars(sa.select(User).order_by(User.username)).all()
+    return render(request, "auth/users/list.html", users=users, page_title="Users")
+
+
+def user_create(request: Request) -> Response:
+    """Add a user with a first password and roles."""
+    require_permission(request, MANAGE_USERS)
+    auth = get_auth(request.app)
+    values = {"username": "", "display_name": "", "email": "", "roles": ["viewer"]}
+    if request.method == "POST":
+        values = _submitted(request) | {"username": request.form.get("username", "")}
+        try:
+            user = create_user(
+                request.state_db,
+                values["username"],
+                request.form.get("password", ""),
+                _known_roles(request, values["roles"]),
+                email=values["email"],
+                display_name=values["display_name"],
+                hasher=auth.hasher,
+                min_password_length=auth.min_password_length,
+            )
+        except UserError as error:
+            return _form(request, None, values, str(error), 400)
+        flash(request, f"User {user.username} created.", "success")
+        return redirect(request.url_for("auth.user_list"))
+    return _form(request, None, values)
+
+
+def user_edit(request: Request, user_id: int) -> Response:
+    """Change a user's name, email, roles and active flag."""
+    require_permission(request, MANAGE_USERS)
+    user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
+    values: dict[str, Any] = {
+        "display_name": user.display_name, "email": user.email or "", "roles": list(user.roles or ()),
+        "is_active": user.is_active,
+    }
+    if request.method == "GET":
+        return _form(request, user, values)
+    values = _submitted(request) | {"is_active": request.form.get("is_active") == "on"}
+    roles = _known_roles(request, values["roles"])
+    if user.id == request.user.id and (not values["is_active"] or "admin" not in roles):
+        return _form(request, user, values, "You cannot disable yourself or remove your own admin role.", 400)
+    user.display_name = values["display_name"] or user.username
+    user.email = values["email"] or None
+    set_roles(request.state_db, user, roles)
+    set_active(request.state_db, user, values["is_active"])
+    flash(request, f"User {user.username} saved.", "success")
+    return redirect(request.url_for("auth.user_list"))
+
+
+def user_reset_password(request: Request, user_id: int) -> Response:
+    """Give a user a new password; all of their sessions end."""
+    require_permission(request, MANAGE_USERS)
+    auth = get_auth(request.app)
+    user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
+    try:
+        set_password(
+            request.state_db, user, request.form.get("password", ""),
+            hasher=auth.hasher, min_password_length=auth.min_password_length,
+        )
+    except UserError as error:
+        values = {"display_name": user.display_name, "email": user.email or "",
+                  "roles": list(user.roles or ()), "is_active": user.is_active}
+        return _form(request, user, values, str(error), 400)
+    if user.id == request.user.id:
+        auth.sessions.login(request, user.id)
+    flash(request, f"Password of {user.username} reset; their sessions have ended.", "success")
+    return redirect(request.url_for("auth.user_edit", user_id=user.id))
+
+
+def _submitted(request: Request) -> dict[str, Any]:
+    return {
+        "display_name": request.form.get("display_name", "").strip(),
+        "email": request.form.get("email", "").strip(),
+        "roles": request.form.getlist("roles"),
+    }
+
+
+def _known_roles(request: Request, roles: list[str]) -> list[str]:
+    known = get_auth(request.app).roles.names(request.state_db)
+    return [role for role in roles if role in known]
+
+
+def _form(
+    request: Request, user: User | None, values: dict[str, Any], error: str | None = None, status: int = 200
+) -> Response:
+    roles = get_auth(request.app).roles.names(request.state_db)
+    title = f"User {user.username}" if user is not None else "New user"
+    return render(
+        request, "auth/users/form.html", status=status, user=user, values=values, error=error,
+        all_roles=roles, page_title=title,
+    )
+
+
+ROUTES: list[tuple[str, Callable[..., Response], tuple[str, ...]]] = [
+    ("/users/", user_list, ("GET",)),
+    ("/users/new", user_create, ("GET", "POST")),
+    ("/users/<int:user_id>", user_edit, ("GET", "POST")),
+    ("/users/<int:user_id>/password", user_reset_password, ("POST",)),
+]

@@ -1,0 +1,163 @@
+"""Login, logout, the account page and `next` handling, through the test client."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from dashkit.auth.sessions import hash_session_id
+from dashkit.state import User, UserSession
+
+from .conftest import PASSWORDS, csrf_from, log_in, session_cookie
+
+
+def test_login_and_logout(auth_client):
+    page = auth_client.get("/login")
+    assert page.status_code == 200
+    assert 'name="csrf_token"' in page.get_data(as_text=True)
+    response = log_in(auth_client, "ada")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    account = auth_client.get("/account")
+    assert account.status_code == 200
+    html = account.get_data(as_text=True)
+    assert "ada" in html and "Sign out" in html
+    logout = auth_client.post("/logout", data={"csrf_token": csrf_from(html)})
+    assert logout.status_code == 303 and logout.headers["Location"] == "/login"
+    assert "You have been signed out." in auth_client.get("/login").get_data(as_text=True)
+    assert auth_client.get("/account").status_code == 303
+
+
+def test_session_id_changes_at_login_and_old_id_is_worthless(auth_app, auth_client):
+    auth_client.get("/login")
+    before = session_cookie(auth_client)
+    assert before
+    log_in(auth_client, "ada")
+    after = session_cookie(auth_client)
+    assert after and after != before
+    with auth_app.state_session() as db:
+        assert db.get(UserSession, hash_session_id(before)) is None
+        assert db.get(UserSession, hash_session_id(after)).user_id is not None
+    attacker = auth_app.test_client()
+    attacker.set_cookie("dashkit_session", before)
+    assert attacker.get("/account").status_code == 303
+
+
+def test_wrong_password_and_unknown_user_look_the_same(auth_client):
+    wrong = log_in(auth_client, "ada", "not the password")
+    unknown = log_in(auth_client, "nobody", "not the password")
+    assert wrong.status_code == unknown.status_code == 200
+    strip = lambda r: r.get_data(as_text=True).replace('value="ada"', 'value="nobody"')
+    assert "Wrong username or password." in strip(wrong)
+    assert _without_tokens(strip(wrong)) == _without_tokens(unknown.get_data(as_text=True))
+
+
+def _without_tokens(html: str) -> str:
+    import re
+
+    return re.sub(r"[0-9a-f]{64}", "TOKEN", html)
+
+
+def test_disabled_user_cannot_sign_in(auth_app, auth_client):
+    with auth_app.state_session() as db:
+        db.scalar(sa.select(User).where(User.username == "vera")).is_active = False
+    response = log_in(auth_client, "vera")
+    assert "Wrong username or password." in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "%2F%2Fevil.example",
+        "/%2F%2Fevil.example",
+        "/%5Cevil.example",
+        "https:%2F%2Fevil.example",
+        "%252F%252Fevil.example",
+        "/\t/evil.example",
+    ],
+)
+def test_open_redirects_land_on_the_index(auth_client, next_url):
+    response = log_in(auth_client, "ada", next_url=next_url)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_local_next_is_followed(auth_client):
+    response = log_in(auth_client, "ada", next_url="/orders/view?page=2")
+    assert response.headers["Location"] == "/orders/view?page=2"
+
+
+def test_anonymous_browser_is_sent_to_login_with_next(auth_client):
+    response = auth_client.get("/orders/view?page=2")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/login?next=%2Forders%2Fview%3Fpage%3D2"
+    page = auth_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" value="/orders/view?page=2"' in page
+
+
+def test_anonymous_api_and_htmx_callers_get_401_json(auth_client):
+    api = auth_client.get("/orders/view", headers={"Accept": "application/json"})
+    assert api.status_code == 401 and api.json["detail"] == "Sign in first."
+    htmx = auth_client.get(
+        "/orders/view", headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/orders/view?x=1"}
+    )
+    assert htmx.status_code == 401
+    assert htmx.headers["HX-Redirect"] == "/login?next=%2Forders%2Fview%3Fx%3D1"
+
+
+def test_password_change_signs_out_other_sessions(auth_app):
+    laptop, phone = auth_app.test_client(), auth_app.test_client()
+    log_in(laptop, "eddie")
+    log_in(phone, "eddie")
+    old_cookie = session_cookie(laptop)
+    page = laptop.get("/account").get_data(as_text=True)
+    new_password = "a brand new passphrase"
+    response = laptop.post("/account/password", data={
+        "csrf_token": csrf_from(page), "current_password": PASSWORDS["eddie"],
+        "new_password": new_password, "confirm_password": new_password,
+    })
+    assert response.status_code == 303
+    assert session_cookie(laptop) != old_cookie
+    assert laptop.get("/account").status_code == 200
+    assert phone.get("/account").status_code == 303
+    assert "Wrong username" in log_in(auth_app.test_client(), "eddie").get_data(as_text=True)
+    assert log_in(auth_app.test_client(), "eddie", new_password).status_code == 303
+
+
+def test_password_change_policy_messages(auth_client):
+    log_in(auth_client, "eddie")
+    page = auth_client.get("/account").get_data(as_text=True)
+    response = auth_client.post("/account/password", data={
+        "csrf_token": csrf_from(page), "current_password": PASSWORDS["eddie"],
+        "new_password": "short", "confirm_password": "short",
+    })
+    assert response.status_code == 400
+    assert "at least 10 characters" in response.get_data(as_text=True)
+
+
+def test_log_out_other_sessions(auth_app):
+    mine, other = auth_app.test_client(), auth_app.test_client()
+    log_in(mine, "vera")
+    log_in(other, "vera")
+    page = mine.get("/account").get_data(as_text=True)
+    response = mine.post("/account/sessions", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303
+    assert "Signed out 1 other session." in mine.get("/account").get_data(as_text=True)
+    assert other.get("/account").status_code == 303
+
+
+def test_rehash_at_login_when_parameters_change(state_url):
+    from .conftest import add_users, make_auth_app
+
+    old_app = make_auth_app(state_url)
+    add_users(old_app)
+    new_app = make_auth_app(state_url, PASSWORD_SCRYPT_N=2**11)
+    assert log_in(new_app.test_client(), "vera").status_code == 303
+    with new_app.state_session() as db:
+        stored = db.scalar(sa.select(User.password_hash).where(User.username == "vera"))
+    assert stored.startswith("scrypt$n=2048,")
+    assert log_in(new_app.test_client(), "vera").status_code == 303
