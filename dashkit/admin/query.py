@@ -1,0 +1,301 @@
+"""The list query: state read from the URL, then search, filters, sort, scope and one page.
+
+Every name in the query string is checked against the ModelAdmin (unknown ones are
+dropped with a notice) and every value is a bound parameter. The same `ListQuery`
+feeds the HTML page, the htmx fragment, the count, the export and the JSON API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased, selectinload
+from werkzeug.datastructures import MultiDict
+
+from dashkit.admin.counting import Total, bounded_total
+from dashkit.admin.display import DisplayField
+from dashkit.admin.filters import PREFIX, AppliedFilter, parse_filters
+from dashkit.admin.keyset import SortKey, beyond, decode_cursor, encode_cursor
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+
+LIKE_ESCAPE = "!"
+MAX_SEARCH_TERMS = 8
+
+
+@dataclass
+class ListState:
+    """What a list URL asks for: search, filters, sort, columns, page size and position."""
+
+    search: str = ""
+    sort: tuple[str, bool] | None = None
+    filters: list[AppliedFilter] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    page_size: int = 50
+    after: str | None = None
+    before: str | None = None
+    last: bool = False
+    notices: list[str] = field(default_factory=list)
+    custom_columns: bool = False
+    custom_size: bool = False
+
+    def query_args(self, **changes: Any) -> MultiDict[str, str]:
+        """Query-string arguments for this state with some changed (`None` drops one).
+
+        Changing anything but the position starts again from the first page.
+        """
+        args: MultiDict[str, str] = MultiDict()
+        if self.search:
+            args["q"] = self.search
+        if self.sort is not None:
+            name, descending = self.sort
+            args["sort"] = f"-{name}" if descending else name
+        for applied in self.filters:
+            for part, values in applied.raw.items():
+                key = f"{PREFIX}{applied.spec.name}" + ("" if part == "eq" else f".{part}")
+                for value in values:
+                    args.add(key, value)
+        if self.custom_columns:
+            for column in self.columns:
+                args.add("cols", column)
+        if self.custom_size:
+            args["size"] = str(self.page_size)
+        for key, value in changes.items():
+            args.pop(key, None)
+            if value is not None:
+                args[key] = value
+        return args
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.search or self.filters)
+
+
+def read_list_state(model_admin: ModelAdmin, args: MultiDict[str, str]) -> ListState:
+    """Parse list arguments, keeping only names the ModelAdmin allows."""
+    state = ListState(page_size=model_admin.page_size)
+    state.search = args.get("q", "").strip()[:200]
+    state.filters, state.notices = parse_filters(model_admin.filters, args)
+    sort = args.get("sort", "").strip()
+    if sort:
+        name = sort.lstrip("-")
+        field_ = model_admin.fields.get(name)
+        if field_ is not None and field_.sortable:
+            state.sort = (name, sort.startswith("-"))
+        else:
+            state.notices.append(f"Cannot sort by {name!r}; using the default order.")
+    chosen = args.getlist("cols")
+    known = [f.name for f in model_admin.list_fields]
+    if chosen:
+        state.columns = [name for name in known if name in chosen]
+        unknown = [name for name in chosen if name not in known]
+        if unknown:
+            state.notices.append(f"Unknown columns ignored: {', '.join(unknown)}.")
+        state.custom_columns = bool(state.columns)
+    if not state.columns:
+        state.columns = known
+    size = args.get("size", "")
+    if size:
+        if size.isdigit() and int(size) in model_admin.page_size_choices:
+            state.page_size = int(size)
+            state.custom_size = True
+        else:
+            state.notices.append(f"Page size {size!r} is not offered; showing {state.page_size}.")
+    state.after = args.get("after") or None
+    state.before = None if state.after else (args.get("before") or None)
+    state.last = not (state.after or state.before) and args.get("last") == "1"
+    return state
+
+
+@dataclass
+class Page:
+    """One page of rows plus the cursors that lead to its neighbours."""
+
+    rows: list[Any]
+    next_cursor: str | None = None
+    previous_cursor: str | None = None
+    is_first: bool = True
+    is_last: bool = True
+
+
+class ListQuery:
+    """The SQL of one list state for one model: filtered and scoped statement, sort keys, page."""
+
+    def __init__(self, model_admin: ModelAdmin, state: ListState, request: Request | None = None):
+        self.model_admin = model_admin
+        self.state = state
+        model = model_admin.model
+        statement = sa.select(model)
+        statement = self._search(statement)
+        for applied in state.filters:
+            statement = statement.where(applied.condition())
+        self.unscoped = statement
+        self.statement: sa.Select[Any] = model_admin.scope(request, statement)
+        self._joins: list[tuple[Any, Any]] = []
+        self.keys = self._sort_keys()
+
+    def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
+        terms = self.state.search.split()[:MAX_SEARCH_TERMS]
+        columns = self.model_admin.search_columns
+        if not terms or not columns:
+            return statement
+        model = self.model_admin.model
+        for term in terms:
+            pattern = "%" + _escape_like(term) + "%"
+            matches = []
+            for column in columns:
+                if isinstance(column, tuple):
+                    relation, target = column
+                    matches.append(getattr(model, relation).has(_like(target, pattern)))
+                else:
+                    matches.append(_like(column, pattern))
+            statement = statement.where(sa.or_(*matches))
+        return statement
+
+    def _sort_keys(self) -> list[SortKey]:
+        admin = self.model_admin
+        wanted = [self.state.sort] if self.state.sort else admin.default_ordering
+        keys: list[SortKey] = []
+        for name, descending in wanted:
+            display = admin.field(name)
+            assert display is not None and display.column is not None
+            nullable = display.column.nullable or bool(display.relations)
+            keys.append(SortKey(self._sort_expression(display), display.column, descending, nullable))
+        for name in admin.info.primary_key:
+            column = admin.info.columns[name]
+            if not any(key.column is column for key in keys):
+                keys.append(SortKey(column.attribute, column, False))
+        return keys
+
+    def _sort_expression(self, display: DisplayField) -> sa.ColumnElement[Any]:
+        assert display.column is not None
+        if not display.relations:
+            return display.column.attribute
+        relation = display.relations[0]
+        target = self.model_admin.info.relations[relation].target
+        alias = aliased(target)
+        self._joins.append((alias, getattr(self.model_admin.model, relation).of_type(alias)))
+        return getattr(alias, display.column.name)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def page_statement(self, *, reverse: bool = False) -> sa.Select[Any]:
+        """The scoped statement with sort-key columns, joins, eager loads and ORDER BY."""
+        statement = self.statement
+        for alias, path in self._joins:
+            statement = statement.outerjoin(alias, path)
+        statement = statement.add_columns(*(key.expression for key in self.keys))
+        statement = statement.options(*self._eager_loads())
+        for key in self.keys:
+            statement = statement.order_by(*key.order_by(reverse))
+        return statement
+
+    def _eager_loads(self) -> list[Any]:
+        loads = []
+        for display in self.model_admin.list_fields:
+            if display.name not in self.state.columns or not display.relations:
+                continue
+            owner: Any = self.model_admin.model
+            option = None
+            for relation in display.relations:
+                attribute = getattr(owner, relation)
+                option = selectinload(attribute) if option is None else option.selectinload(attribute)
+                owner = attribute.property.mapper.class_
+            loads.append(option)
+        return loads
+
+    def _fetch(self, session: Session, boundary: list[Any] | None, forward: bool, limit: int) -> list[Any]:
+        statement = self.page_statement(reverse=not forward)
+        if boundary is not None:
+            statement = statement.where(beyond(self.keys, boundary, forward))
+        rows = list(session.execute(statement.limit(limit)).all())
+        return rows if forward else rows[::-1]
+
+    def _cursor(self, row: Any) -> str:
+        return encode_cursor(list(row[1:]))
+
+    def page(self, session: Session) -> Page:
+        """The page the state points at: first, last, after or before a cursor."""
+        size = self.state.page_size
+        boundary = None
+        token = self.state.after or self.state.before
+        if token:
+            try:
+                boundary = decode_cursor(self.keys, token)
+            except ValueError as error:
+                self.state.notices.append(f"{error}; showing the first page.")
+                self.state.after = self.state.before = None
+        if boundary is not None and self.state.before:
+            rows = self._fetch(session, boundary, forward=False, limit=size + 1)
+            more = len(rows) > size
+            rows = rows[1:] if more else rows
+            if not more:
+                return self._first_page(session)
+            return self._page(rows, previous=True, following=True)
+        if boundary is None and self.state.last:
+            rows = self._fetch(session, None, forward=False, limit=size + 1)
+            more = len(rows) > size
+            return self._page(rows[1:] if more else rows, previous=more, following=False)
+        if boundary is None:
+            return self._first_page(session)
+        rows = self._fetch(session, boundary, forward=True, limit=size + 1)
+        more = len(rows) > size
+        return self._page(rows[:size], previous=True, following=more)
+
+    def _first_page(self, session: Session) -> Page:
+        size = self.state.page_size
+        rows = self._fetch(session, None, forward=True, limit=size + 1)
+        return self._page(rows[:size], previous=False, following=len(rows) > size)
+
+    def _page(self, rows: list[Any], *, previous: bool, following: bool) -> Page:
+        return Page(
+            rows=[row[0] for row in rows],
+            next_cursor=self._cursor(rows[-1]) if following and rows else None,
+            previous_cursor=self._cursor(rows[0]) if previous and rows else None,
+            is_first=not previous,
+            is_last=not following,
+        )
+
+    def batches(self, session: Session, size: int = 1000) -> Iterator[list[Any]]:
+        """Every row of the list in order, a batch at a time, for export.
+
+        Give it a session of its own: it empties the session after each batch so memory
+        holds one batch however long the list is.
+        """
+        boundary = None
+        while True:
+            rows = self._fetch(session, boundary, forward=True, limit=size)
+            if not rows:
+                return
+            yield [row[0] for row in rows]
+            session.expunge_all()
+            if len(rows) < size:
+                return
+            boundary = list(rows[-1][1:])
+
+    def total(self, session: Session) -> Total:
+        """The row count under the ModelAdmin's bound and time budget."""
+        admin = self.model_admin
+        return bounded_total(
+            session,
+            self.statement,
+            sa.inspect(admin.model).local_table,
+            limit=admin.count_limit,
+            timeout_ms=admin.count_timeout_ms,
+            unfiltered=self.statement.whereclause is None,
+        )
+
+
+def _escape_like(term: str) -> str:
+    return term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace(
+        "_", LIKE_ESCAPE + "_"
+    )
+
+
+def _like(column: Any, pattern: str) -> sa.ColumnElement[bool]:
+    return column.ilike(pattern, escape=LIKE_ESCAPE)

@@ -1,0 +1,279 @@
+"""The list query on SQLite, PostgreSQL and MariaDB: search, filters, sort, keyset pages, count, scope."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from list_models import NAMES, Customer, Order, list_engine, list_session  # noqa: F401
+from sqlalchemy.ext.automap import automap_base
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from dashkit.admin.options import ModelAdmin
+from dashkit.admin.query import ListQuery, read_list_state
+
+
+class OrderAdmin(ModelAdmin):
+    list_display = (
+        "id", "reference", "customer.name", "total", "weight", "quantity",
+        "placed_on", "placed_at", "paid",
+    )
+    search_fields = ("reference", "customer.name")
+    list_filter = ("customer", "paid", "placed_on", "placed_at", "total", "weight", "quantity")
+    page_size = 25
+    page_size_choices = (7, 25, 1000)
+
+
+class CustomerAdmin(ModelAdmin):
+    page_size_choices = (5, 50)
+
+
+def query(admin: ModelAdmin, **args: str | list[str]) -> ListQuery:
+    return ListQuery(admin, read_list_state(admin, MultiDict(args)))
+
+
+def ids(session: Session, admin: ModelAdmin, **args: str | list[str]) -> list[int]:
+    return [row.id for row in query(admin, **args).page(session).rows]
+
+
+def all_orders(session: Session) -> list[Order]:
+    return list(session.scalars(sa.select(Order)))
+
+
+# -- search -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("%", ["100% Cotton Ltd"]),
+        ("_", ["under_score Inc"]),
+        ("o'brien", ["Zoë O'Brien"]),
+        ("MÜLLER"[0] + "üller", ["Jürgen Müller"]),
+        ("北京", ["北京 Trading"]),
+        ("smith", ["Anna Smith", "Bob Smith"]),
+        ("ann smith", ["Anna Smith"]),
+        ('"; drop table list_customers; --', []),
+    ],
+)
+def test_search_is_case_insensitive_and_literal(list_session: Session, text: str, expected: list[str]):
+    admin = ModelAdmin(Customer)
+    rows = query(admin, q=text).page(list_session).rows
+    assert sorted(row.name for row in rows) == sorted(expected)
+    assert list_session.scalar(sa.select(sa.func.count()).select_from(Customer)) == len(NAMES)
+
+
+def test_search_follows_a_relationship(list_session: Session):
+    admin = OrderAdmin(Order)
+    found = query(admin, q="lovelace", size="1000").page(list_session).rows
+    assert found and all(order.customer.name == "Ada Lovelace" for order in found)
+    expected = [o.id for o in all_orders(list_session) if o.customer and o.customer.name == "Ada Lovelace"]
+    assert sorted(order.id for order in found) == sorted(expected)
+
+
+# -- filters ----------------------------------------------------------------------------------
+
+FILTER_CASES = [
+    ({"f.paid": "1"}, lambda o: o.paid),
+    ({"f.paid": "0"}, lambda o: not o.paid),
+    ({"f.customer_id": "3"}, lambda o: o.customer_id == 3),
+    ({"f.customer_id": ["3", "4"]}, lambda o: o.customer_id in (3, 4)),
+    ({"f.customer_id.null": "1"}, lambda o: o.customer_id is None),
+    ({"f.placed_on.min": "2024-01-05", "f.placed_on.max": "2024-01-09"},
+     lambda o: date(2024, 1, 5) <= o.placed_on <= date(2024, 1, 9)),
+    ({"f.placed_at.min": "2024-02-03T00:00", "f.placed_at.max": "2024-02-05"},
+     lambda o: o.placed_at is not None and datetime(2024, 2, 3) <= o.placed_at < datetime(2024, 2, 6)),
+    ({"f.total.min": "100", "f.total.max": "250.25"},
+     lambda o: Decimal(100) <= o.total <= Decimal("250.25")),
+    ({"f.weight.min": "3"}, lambda o: o.weight is not None and o.weight >= 3),
+    ({"f.weight.null": "1"}, lambda o: o.weight is None),
+    ({"f.weight.null": "0", "f.quantity.max": "1"},
+     lambda o: o.weight is not None and o.quantity is not None and o.quantity <= 1),
+]
+
+
+@pytest.mark.parametrize(("args", "keep"), FILTER_CASES)
+def test_every_filter_kind(list_session: Session, args: dict, keep):
+    admin = OrderAdmin(Order)
+    expected = sorted(o.id for o in all_orders(list_session) if keep(o))
+    assert expected, "the seed data must give each filter something to find"
+    assert sorted(ids(list_session, admin, size="1000", **args)) == expected
+
+
+def test_enum_filter(list_session: Session):
+    admin = ModelAdmin(Customer)
+    found = query(admin, **{"f.tier": ["gold", "silver"]}).page(list_session).rows
+    assert sorted(c.id for c in found) == [i + 1 for i in range(len(NAMES)) if i % 3 != 0]
+
+
+def test_unknown_names_and_bad_values_are_ignored_with_a_notice(list_session: Session):
+    admin = OrderAdmin(Order)
+    state = read_list_state(
+        admin,
+        MultiDict({"f.nope": "1", "sort": "id; drop table x", "cols": "secret", "f.total.min": "abc",
+                   "size": "99999", "f.paid.range": "1"}),
+    )
+    assert len(state.notices) == 6
+    assert state.sort is None and not state.filters and state.page_size == 25
+    assert ids(list_session, admin, **{"f.nope": "1", "sort": "zzz"}) == list(range(1, 26))
+
+
+# -- sort and keyset pages --------------------------------------------------------------------
+
+SORTS = ["id", "-id", "reference", "-reference", "customer.name", "-customer.name", "total", "-total",
+         "weight", "-weight", "quantity", "placed_on", "-placed_on", "placed_at", "-placed_at", "paid"]
+
+
+def walk(session: Session, admin: ModelAdmin, sort: str) -> tuple[list[list[int]], list[list[int]]]:
+    """All pages forward from the first, then all pages backward from the last reached."""
+    forward, args = [], {"sort": sort, "size": "7"}
+    page = query(admin, **args).page(session)
+    forward.append([row.id for row in page.rows])
+    for _ in range(20):
+        if page.is_last:
+            break
+        page = query(admin, after=page.next_cursor, **args).page(session)
+        forward.append([row.id for row in page.rows])
+    backward = []
+    for _ in range(20):
+        if page.is_first:
+            break
+        page = query(admin, before=page.previous_cursor, **args).page(session)
+        backward.append([row.id for row in page.rows])
+    return forward, backward
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_keyset_pages_forward_and_back_give_the_same_rows(list_session: Session, sort: str):
+    admin = OrderAdmin(Order)
+    in_one_page = ids(list_session, admin, sort=sort, size="1000")
+    forward, backward = walk(list_session, admin, sort)
+    assert [i for page in forward for i in page] == in_one_page
+    assert len(in_one_page) == 60 and len(set(in_one_page)) == 60
+    assert backward == forward[-2::-1]
+    name = sort.lstrip("-")
+    if name in ("total", "weight", "quantity", "placed_on", "placed_at"):
+        orders = {o.id: o for o in all_orders(list_session)}
+        values = [getattr(orders[i], name) for i in in_one_page]
+        present = [v for v in values if v is not None]
+        assert values[len(present):] == [None] * (len(values) - len(present)), "NULLs sort last"
+        assert present == sorted(present, reverse=sort.startswith("-"))
+
+
+def test_last_page_and_back(list_session: Session):
+    admin = OrderAdmin(Order)
+    last = query(admin, last="1", size="7").page(list_session)
+    assert [row.id for row in last.rows] == list(range(54, 61)) and last.is_last and not last.is_first
+    previous = query(admin, before=last.previous_cursor, size="7").page(list_session)
+    assert [row.id for row in previous.rows] == list(range(47, 54))
+
+
+def test_a_tampered_cursor_shows_the_first_page(list_session: Session):
+    admin = OrderAdmin(Order)
+    state = read_list_state(admin, MultiDict({"after": "bm90IGpzb24", "size": "7"}))
+    page = ListQuery(admin, state).page(list_session)
+    assert [row.id for row in page.rows] == list(range(1, 8)) and state.notices
+
+
+def test_batches_cover_every_row_in_order(list_session: Session):
+    admin = OrderAdmin(Order)
+    batches = list(query(admin, sort="-total").batches(list_session, size=8))
+    assert [len(batch) for batch in batches] == [8] * 7 + [4]
+    assert [o.id for b in batches for o in b] == ids(list_session, admin, sort="-total", size="1000")
+
+
+# -- count, scope, query count ------------------------------------------------------------------
+
+def test_total_is_exact_up_to_the_bound_then_estimated_or_bounded(list_session: Session):
+    class Bounded(OrderAdmin):
+        count_limit = 20
+
+    assert query(OrderAdmin(Order)).total(list_session).describe() == "60"
+    assert query(OrderAdmin(Order), **{"f.paid": "1"}).total(list_session).describe() == "30"
+    filtered = query(Bounded(Order), **{"f.paid": "1"}).total(list_session)
+    assert (filtered.kind, filtered.describe()) == ("at_least", "more than 20")
+    dialect = list_session.get_bind().dialect.name
+    if dialect == "postgresql":
+        list_session.execute(sa.text("ANALYZE list_orders"))
+    elif dialect != "sqlite":
+        list_session.execute(sa.text("ANALYZE TABLE list_orders"))
+    unfiltered = query(Bounded(Order)).total(list_session)
+    if dialect == "sqlite":
+        assert unfiltered.kind == "at_least"
+    else:
+        assert unfiltered.kind == "estimate" and unfiltered.describe().startswith("≈ ")
+
+
+class RedTeamOrders(OrderAdmin):
+    def scope(self, request, statement):
+        red = sa.select(Customer.id).where(Customer.team == "red")
+        return statement.where(Order.customer_id.in_(red))
+
+
+def test_scope_limits_page_count_and_batches(list_session: Session):
+    admin = RedTeamOrders(Order)
+    expected = sorted(o.id for o in all_orders(list_session) if o.customer and o.customer.team == "red")
+    assert sorted(ids(list_session, admin, size="1000")) == expected
+    assert query(admin).total(list_session).value == len(expected)
+    assert sorted(o.id for b in query(admin).batches(list_session, 10) for o in b) == expected
+
+
+def count_statements(engine: sa.Engine, work) -> int:
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        work()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_statements_per_page_do_not_grow_with_rows(list_engine: sa.Engine):
+    admin = OrderAdmin(Order)
+
+    def render(size: str):
+        def work():
+            with Session(list_engine) as session:
+                for order in query(admin, size=size).page(session).rows:
+                    for field in admin.list_fields:
+                        field.display(order)
+        return work
+
+    assert count_statements(list_engine, render("7")) == count_statements(list_engine, render("1000"))
+
+
+# -- a real sample database -----------------------------------------------------------------
+
+def test_chinook_tracks_sorted_by_album_title_page_both_ways(chinook_path):
+    engine = sa.create_engine(f"sqlite:///{chinook_path}")
+    Base = automap_base()
+    Base.prepare(autoload_with=engine)
+    Track = Base.classes.Track
+
+    class TrackAdmin(ModelAdmin):
+        list_display = ("TrackId", "Name", "album.Title", "UnitPrice", "Milliseconds")
+        search_fields = ("Name", "album.Title")
+        page_size_choices = (100, 1000)
+
+    admin = TrackAdmin(Track)
+    with Session(engine) as session:
+        assert query(admin).total(session).value == 3503
+        found = query(admin, q="love", size="1000").page(session).rows
+        assert found and all("love" in (t.Name + t.album.Title).lower() for t in found)
+        whole = [t.TrackId for b in query(admin, sort="-album.Title").batches(session) for t in b]
+        pages, page = [], query(admin, sort="-album.Title", size="100").page(session)
+        pages.append(ids_of(page.rows))
+        while not page.is_last:
+            page = query(admin, sort="-album.Title", size="100", after=page.next_cursor).page(session)
+            pages.append(ids_of(page.rows))
+        assert [i for p in pages for i in p] == whole and len(pages) == 36
+        back = query(admin, sort="-album.Title", size="100", before=page.previous_cursor).page(session)
+        assert ids_of(back.rows) == pages[-2]
+    engine.dispose()
+
+
+def ids_of(tracks) -> list[int]:
+    return [track.TrackId for track in tracks]
