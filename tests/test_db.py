@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -209,3 +215,190 @@ def test_db_session_commits_or_rolls_back(tmp_path) -> None:
         raise RuntimeError("abandon")
     assert note_texts(app) == ["from a script"]
     assert get_database(app).metadata is Base.metadata
+
+
+# -- the database going away --------------------------------------------------------------------
+
+
+class CuttableProxy:
+    """Forwards 127.0.0.1:<port> to a database server until cut, like a network failure.
+
+    `cut()` drops every connection and refuses new ones; `cut(silent=True)` accepts new
+    connections but never answers them, like a server that hangs; `restore()` forwards again
+    on the same port.
+    """
+
+    def __init__(self, upstream: tuple[str, int]):
+        self.upstream = upstream
+        self.silent = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.restore()
+
+    def restore(self) -> None:
+        self.silent = False
+        if self._listener is None:
+            self._listener = socket.create_server(("127.0.0.1", self.port))
+            threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self, *, silent: bool = False) -> None:
+        self.silent = silent
+        if not silent and self._listener is not None:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() blocked on it
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            for connection in self._sockets:
+                try:
+                    connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                connection.close()
+            self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # the listener was closed by cut()
+            with self._lock:
+                self._sockets.append(client)
+            if self.silent:
+                continue
+            server = socket.create_connection(self.upstream, timeout=5)
+            server.settimeout(None)
+            with self._lock:
+                self._sockets.append(server)
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, sink):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+@pytest.fixture
+def proxied_postgres(postgres_url: str) -> Iterator[tuple[str, CuttableProxy]]:
+    url = sa.make_url(postgres_url)
+    proxy = CuttableProxy((url.host, url.port or 5432))
+    yield url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), proxy
+    proxy.cut()
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("silent", [False, True], ids=["refused", "hanging"])
+def test_database_outage_gives_503_then_recovers(proxied_postgres, silent: bool) -> None:
+    url, proxy = proxied_postgres
+    app = make_app(url, DATABASE_TIMEOUT=2)
+    client = app.test_client()
+    assert client.post("/notes", data={"text": "before"}).status_code == 200
+
+    proxy.cut(silent=silent)
+    page = client.get("/notes", headers={"Accept": "text/html"})
+    assert page.status_code == 503
+    assert "text/html" in page.content_type and "database" in page.get_data(as_text=True)
+    assert page.headers["Retry-After"]
+    api = client.get("/notes", headers={"Accept": "application/json"})
+    assert api.status_code == 503 and api.json["status"] == 503
+    htmx = client.get("/notes", headers={"HX-Request": "true"})
+    assert htmx.status_code == 503 and htmx.json["error"] == "Service Unavailable"
+    assert client.post("/notes", data={"text": "during"}).status_code == 503
+
+    proxy.restore()
+    assert client.post("/notes", data={"text": "after"}).status_code == 200
+    assert client.get("/notes").json == {"texts": ["before", "after"]}
+
+
+def test_other_database_errors_stay_500(tmp_path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'errors.sqlite'}")
+
+    @app.route("/duplicate", methods=["POST"])
+    def duplicate(request):
+        request.db.add_all([Note(id=1, text="a"), Note(id=1, text="b")])
+        request.db.flush()
+        return "unreachable"
+
+    response = app.test_client().post("/duplicate")
+    assert response.status_code == 500
+    assert note_texts(app) == []
+
+
+# -- pre-forking servers ------------------------------------------------------------------------
+
+PRELOADED_APP = '''
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from dashkit import App
+from dashkit.db import init_db
+
+
+def create_app():
+    app = App(__name__, {"SECRET_KEY": "test"})
+    init_db(app)
+    with app.db_session() as session:  # work in the master leaves a pooled connection behind
+        master_backend = session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+    Path("master_backend").write_text(str(master_backend))
+
+    @app.route("/who")
+    def who(request):
+        backend = request.db.execute(sa.text("SELECT pg_backend_pid() FROM pg_sleep(0.05)")).scalar()
+        return {"worker": os.getpid(), "backend": backend}
+
+    return app
+'''
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_gunicorn_preload_workers_never_share_a_connection(postgres_url: str, tmp_path) -> None:
+    (tmp_path / "preloaded.py").write_text(PRELOADED_APP)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--preload", "-w", "4", "-b", f"127.0.0.1:{port}",
+         "preloaded:create_app()"],
+        cwd=tmp_path,
+        env={**os.environ, "DASHKIT_DATABASE_URL": postgres_url},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/who"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(url, timeout=5).read()
+                break
+            except OSError:
+                assert server.poll() is None, server.stderr.read().decode()
+                time.sleep(0.2)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            answers = list(pool.map(lambda _: json.load(urllib.request.urlopen(url, timeout=10)), range(48)))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    workers_of_backend: dict[int, set[int]] = {}
+    for answer in answers:
+        workers_of_backend.setdefault(answer["backend"], set()).add(answer["worker"])
+    assert len({answer["worker"] for answer in answers}) > 1
+    assert all(len(workers) == 1 for workers in workers_of_backend.values()), workers_of_backend
+    assert int((tmp_path / "master_backend").read_text()) not in workers_of_backend
