@@ -27,7 +27,7 @@ def create_api_token(db: Session, user: User, name: str, expires_at: datetime | 
             user_id=user.id,
             name=name,
             token_hash=hash_token(token),
-            prefix=token[:12],
+            prefix=token[:8],
             created_at=utcnow(),
             expires_at=expires_at,
         )

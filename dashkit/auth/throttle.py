@@ -36,8 +36,8 @@ class LoginThrottle:
             window=timedelta(minutes=config.get_int("LOGIN_THROTTLE_MINUTES") or 15),
         )
 
-    def blocked_until(self, db: Session, username: str, address: str) -> datetime | None:
-        """When this account or address may try again, or None when it may try now."""
+    def blocked_for(self, db: Session, username: str, address: str) -> timedelta | None:
+        """How long this account or address must wait, or None when it may try now."""
         now = utcnow()
         since = now - self.window
         failures = sa.select(LoginAttempt.attempted_at).where(
@@ -60,7 +60,7 @@ class LoginThrottle:
             if nth_latest is not None:
                 candidate = nth_latest + self.window
                 until = candidate if until is None else max(until, candidate)
-        return until
+        return None if until is None else until - now
 
     def record(self, db: Session, username: str, address: str, succeeded: bool) -> None:
         """Remember one attempt; success forgets the account's earlier failures."""

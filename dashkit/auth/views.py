@@ -36,9 +36,9 @@ def login(request: Request) -> Response:
     if not username or not password:
         return _login_page(request, next_url, username, "Enter your username and password.", 400)
     address = request.remote_addr or ""
-    blocked_until = auth.throttle.blocked_until(db, username, address)
-    if blocked_until is not None:
-        minutes = max(1, math.ceil((blocked_until - utcnow()).total_seconds() / 60))
+    blocked_for = auth.throttle.blocked_for(db, username, address)
+    if blocked_for is not None:
+        minutes = max(1, math.ceil(blocked_for.total_seconds() / 60))
         unit = "minute" if minutes == 1 else "minutes"
         message = f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
         return _login_page(request, next_url, username, message, 429)

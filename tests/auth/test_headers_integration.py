@@ -1,0 +1,96 @@
+"""Security headers on HTML, JSON, error and static responses; Host checks; cookie flags."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashkit.auth.headers import DEFAULT_CSP
+
+from .conftest import log_in
+
+EXPECTED = {
+    "Content-Security-Policy": DEFAULT_CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _assert_security_headers(response):
+    for name, value in EXPECTED.items():
+        assert response.headers.get(name) == value, name
+    csp = response.headers["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+
+
+def test_headers_on_html_json_error_and_static(auth_app, auth_client):
+    @auth_app.route("/api/ping")
+    def ping(request):
+        return {"pong": True}
+
+    auth_client = auth_app.test_client()
+    html = auth_client.get("/login")
+    json_response = auth_client.get("/api/ping")
+    missing = auth_client.get("/no/such/page")
+    forbidden = auth_client.post("/logout")
+    static_url = auth_app.static_files.url("dashkit/js/dashkit.js")
+    static = auth_client.get(static_url)
+    assert (html.status_code, json_response.status_code, missing.status_code) == (200, 200, 404)
+    assert forbidden.status_code == 403 and static.status_code == 200
+    for response in (html, json_response, missing, forbidden, static):
+        _assert_security_headers(response)
+    assert "Strict-Transport-Security" not in html.headers
+
+
+def test_hsts_only_over_https(auth_client):
+    response = auth_client.get("/login", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "localhost.evil.example", "127.0.0.2"])
+def test_untrusted_host_gets_400(auth_client, host):
+    response = auth_client.get("/login", headers={"Host": host})
+    assert response.status_code == 400
+    assert "ALLOWED_HOSTS" in response.get_data(as_text=True)
+    assert "Set-Cookie" not in response.headers
+
+
+def test_configured_allowed_hosts(state_url):
+    from .conftest import make_auth_app
+
+    app = make_auth_app(state_url, ALLOWED_HOSTS="admin.example.com")
+    client = app.test_client()
+    assert client.get("/login", base_url="http://admin.example.com").status_code == 200
+    assert client.get("/login", base_url="http://localhost").status_code == 400
+
+
+def test_session_cookie_flags(auth_app):
+    response = auth_app.test_client().get("/login")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("dashkit_session=")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie
+    secure = auth_app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in secure
+
+
+def test_cookie_name_and_forced_secure_from_config(state_url):
+    from .conftest import make_auth_app
+
+    app = make_auth_app(state_url, SESSION_COOKIE_NAME="shop_admin", SESSION_COOKIE_SECURE="true")
+    cookie = app.test_client().get("/login").headers["Set-Cookie"]
+    assert cookie.startswith("shop_admin=") and "Secure" in cookie
+
+
+def test_authenticated_pages_are_not_stored_and_vary_on_htmx(auth_client):
+    log_in(auth_client, "ada")
+    response = auth_client.get("/account")
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in response.headers["Vary"]
+    assert 'hx-history="false"' in response.get_data(as_text=True)
+
+
+def test_anonymous_pages_without_session_start_none(auth_client):
+    response = auth_client.get("/no/such/page")
+    assert "Set-Cookie" not in response.headers

@@ -1,0 +1,114 @@
+"""Server-side sessions: expiry, saving only changes, nothing secret stored in clear."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from dashkit.auth import sessions as sessions_module
+from dashkit.auth.sessions import hash_session_id
+from dashkit.state import UserSession, utcnow
+
+from .conftest import csrf_from, log_in, session_cookie
+
+
+class Clock:
+    def __init__(self):
+        self.offset = timedelta()
+
+    def __call__(self):
+        return utcnow() + self.offset
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(sessions_module, "utcnow", fake)
+    return fake
+
+
+def test_idle_timeout_ends_the_session(auth_client, clock):
+    log_in(auth_client, "vera")
+    clock.offset = timedelta(minutes=119)
+    assert auth_client.get("/account").status_code == 200
+    clock.offset += timedelta(minutes=119)
+    assert auth_client.get("/account").status_code == 200  # each request extends it
+    clock.offset += timedelta(minutes=121)
+    assert auth_client.get("/account").status_code == 303
+
+
+def test_absolute_lifetime_ends_even_an_active_session(auth_client, clock):
+    log_in(auth_client, "vera")
+    for _ in range(7):
+        clock.offset += timedelta(minutes=100)
+        assert auth_client.get("/account").status_code == 200
+    clock.offset += timedelta(minutes=100)  # 13 h 20 min after login
+    assert auth_client.get("/account").status_code == 303
+
+
+def test_expired_rows_are_deleted(auth_app, auth_client, clock):
+    log_in(auth_client, "vera")
+    cookie = session_cookie(auth_client)
+    clock.offset = timedelta(hours=3)
+    auth_client.get("/login")
+    with auth_app.state_session() as db:
+        assert db.get(UserSession, hash_session_id(cookie)) is None
+
+
+def test_session_data_round_trip_and_saved_only_when_changed(auth_app, auth_client):
+    @auth_app.route("/cart", methods=("GET", "POST"))
+    def cart(request):
+        if request.method == "POST":
+            request.session["cart"] = request.form.getlist("item")
+        return {"cart": request.session.get("cart", [])}
+
+    client = auth_app.test_client()
+    log_in(client, "vera")
+    token = csrf_from(client.get("/account").get_data(as_text=True))
+    client.post("/cart", data={"item": ["tea", "jam"], "csrf_token": token})
+    assert client.get("/cart").json == {"cart": ["tea", "jam"]}
+    statements: list[str] = []
+    engine = auth_app.extensions["db"].state_engine
+    listener = lambda *args: statements.append(args[2])
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        client.get("/cart")
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+
+
+def test_cookie_id_is_long_random_and_stored_only_hashed(auth_app, auth_client):
+    log_in(auth_client, "vera")
+    cookie = session_cookie(auth_client)
+    assert len(cookie) >= 32  # 256 random bits, URL-safe base64
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    with auth_app.state_session() as db:
+        dump = " ".join(str(value) for row in db.execute(sa.select(UserSession)).all() for value in row)
+        rows = db.execute(sa.text("SELECT * FROM dashkit_sessions")).all()
+    text = repr(rows) + dump
+    assert cookie not in text and token not in text
+    assert hash_session_id(cookie) in text
+
+
+def test_signing_out_deletes_the_row_and_the_cookie(auth_app, auth_client):
+    log_in(auth_client, "vera")
+    cookie = session_cookie(auth_client)
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    auth_client.post("/logout", data={"csrf_token": token})
+    with auth_app.state_session() as db:
+        assert db.get(UserSession, hash_session_id(cookie)) is None
+    assert session_cookie(auth_client) != cookie
+
+
+def test_disabling_a_user_ends_their_sessions(auth_app):
+    admin, victim = auth_app.test_client(), auth_app.test_client()
+    log_in(admin, "ada")
+    log_in(victim, "eddie")
+    assert victim.get("/account").status_code == 200
+    token = csrf_from(admin.get("/users/2").get_data(as_text=True))
+    response = admin.post("/users/2", data={"csrf_token": token, "display_name": "Eddie", "roles": "editor"})
+    assert response.status_code == 303
+    assert victim.get("/account").status_code == 303

@@ -1,0 +1,80 @@
+"""Login throttling, shared by every app instance on one state database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from dashkit.auth import throttle as throttle_module
+from dashkit.migrations import upgrade_state
+from dashkit.state import utcnow
+
+from .conftest import PASSWORDS, add_users, csrf_from, log_in, make_auth_app
+
+TOO_MANY = "Too many failed sign-in attempts. Try again in"
+
+
+def test_throttle_holds_across_two_app_instances(database_url):
+    upgrade_state(database_url)
+    first = make_auth_app(database_url, LOGIN_MAX_FAILURES=3)
+    second = make_auth_app(database_url, LOGIN_MAX_FAILURES=3)
+    add_users(first)
+    for app in (first, second, first):
+        response = log_in(app.test_client(), "eddie", "a wrong password")
+        assert "Wrong username or password." in response.get_data(as_text=True)
+    blocked = log_in(second.test_client(), "eddie")  # the right password, but not even checked
+    assert blocked.status_code == 429
+    assert f"{TOO_MANY} 15 minutes." in blocked.get_data(as_text=True)
+    assert log_in(first.test_client(), "vera").status_code == 303  # other accounts unaffected
+
+
+def test_unknown_usernames_are_throttled_the_same(auth_app):
+    for _ in range(5):
+        log_in(auth_app.test_client(), "nobody", "a wrong password")
+    assert log_in(auth_app.test_client(), "nobody", "a wrong password").status_code == 429
+
+
+def test_throttle_lifts_after_the_window(auth_app, monkeypatch):
+    for _ in range(5):
+        log_in(auth_app.test_client(), "eddie", "a wrong password")
+    assert log_in(auth_app.test_client(), "eddie").status_code == 429
+    monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=14))
+    response = log_in(auth_app.test_client(), "eddie")
+    assert response.status_code == 429 and f"{TOO_MANY} 1 minute." in response.get_data(as_text=True)
+    monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=16))
+    assert log_in(auth_app.test_client(), "eddie").status_code == 303
+
+
+def test_per_address_limit_covers_many_accounts(state_url):
+    app = make_auth_app(state_url, LOGIN_MAX_FAILURES_PER_ADDRESS=4)
+    add_users(app)
+    for name in ("a1", "a2", "a3", "a4"):
+        log_in(app.test_client(), name, "a wrong password")
+    assert log_in(app.test_client(), "ada").status_code == 429
+    other_address = app.test_client()
+    page = other_address.get("/login", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    response = other_address.post(
+        "/login",
+        data={"username": "ada", "password": PASSWORDS["ada"], "csrf_token": csrf_from(page.get_data(as_text=True))},
+        environ_base={"REMOTE_ADDR": "10.0.0.9"},
+    )
+    assert response.status_code == 303
+
+
+def test_success_forgets_earlier_failures(auth_app):
+    for _ in range(4):
+        log_in(auth_app.test_client(), "eddie", "a wrong password")
+    assert log_in(auth_app.test_client(), "eddie").status_code == 303
+    for _ in range(4):
+        log_in(auth_app.test_client(), "eddie", "a wrong password")
+    assert log_in(auth_app.test_client(), "eddie").status_code == 303
+
+
+@pytest.mark.parametrize(("username", "password"), [(" ", "something"), ("ada", "")])
+def test_empty_fields_get_a_clear_message(auth_client, username, password):
+    page = auth_client.get("/login").get_data(as_text=True)
+    form = {"username": username, "password": password, "csrf_token": csrf_from(page)}
+    response = auth_client.post("/login", data=form)
+    assert response.status_code == 400
+    assert "Enter your username and password." in response.get_data(as_text=True)
