@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 import dashkit
-from dashkit.cli import core, db, inspection
+from dashkit.cli import core, db, init, inspection, users
 
 
 @click.group()
@@ -17,4 +17,6 @@ def main() -> None:
 main.add_command(core.routes)
 main.add_command(core.run)
 main.add_command(db.db)
+main.add_command(init.init)
 main.add_command(inspection.inspect)
+main.add_command(users.users)

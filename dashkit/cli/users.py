@@ -1,0 +1,184 @@
+"""`dashkit users ...`: create and manage users on a state database.
+
+The database comes from `--app 'module:create_app()'` (the app's state database, its
+password settings and roles) or `--state URL` (or DASHKIT_STATE_URL). Passwords are
+typed at a hidden prompt or read from stdin, never passed as arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+import click
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from dashkit.auth.extension import get_auth
+from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
+from dashkit.auth.permissions import RoleCatalog
+from dashkit.auth.users import UserError, create_user, find_user, set_active, set_password, set_roles
+from dashkit.db import get_database, make_engine
+from dashkit.errors import DashkitError
+from dashkit.loading import load_app
+from dashkit.state import User
+
+
+@dataclass
+class UserStore:
+    """An open state database session and the password and role rules that apply to it."""
+
+    db: Session
+    hasher: PasswordHasher
+    roles: RoleCatalog
+    min_password_length: int
+
+    def user(self, username: str) -> User:
+        user = find_user(self.db, username)
+        if user is None:
+            raise click.ClickException(f"there is no user named {username!r} (see: dashkit users list)")
+        return user
+
+    def check_roles(self, roles: tuple[str, ...]) -> list[str]:
+        known = self.roles.names(self.db)
+        unknown = [role for role in roles if role not in known]
+        if unknown:
+            raise click.ClickException(f"unknown role {', '.join(unknown)}; known roles: {', '.join(known)}")
+        return list(roles)
+
+
+@click.group("users")
+def users() -> None:
+    """Create and manage users (there are never default credentials)."""
+
+
+def with_store(command_function: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --app and --state; the command receives an open `store`, committed on success."""
+
+    @click.option("--app", "app_path", metavar="APP", help="The app factory, e.g. 'shop:create_app()'.")
+    @click.option("--state", "state_url", metavar="URL", help="State database URL (default: DASHKIT_STATE_URL).")
+    @wraps(command_function)
+    def with_open_store(app_path: str | None, state_url: str | None, **kwargs: Any) -> None:
+        try:
+            with _open_store(app_path, state_url) as store:
+                command_function(store=store, **kwargs)
+        except (DashkitError, UserError) as error:
+            raise click.ClickException(str(error)) from None
+        except sa.exc.DBAPIError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            raise click.ClickException(
+                f"database error: {reason} (are the state tables created? run: dashkit db upgrade)"
+            ) from None
+
+    return with_open_store
+
+
+@contextmanager
+def _open_store(app_path: str | None, state_url: str | None) -> Iterator[UserStore]:
+    if app_path and state_url:
+        raise click.UsageError("give either --app or --state, not both")
+    if app_path:
+        app = load_app(app_path)
+        if "auth" in app.extensions:
+            auth = get_auth(app)
+            rules = (auth.hasher, auth.roles, auth.min_password_length)
+        else:
+            rules = (PasswordHasher(), RoleCatalog(app.config.get("ROLES")), MIN_LENGTH)
+        with get_database(app).state_session() as db:
+            yield UserStore(db, *rules)
+        return
+    url = state_url or os.environ.get("DASHKIT_STATE_URL")
+    if not url:
+        raise click.UsageError("which database? pass --app 'module:create_app()' or --state URL")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as db, db.begin():
+            yield UserStore(db, PasswordHasher(), RoleCatalog(), MIN_LENGTH)
+    finally:
+        engine.dispose()
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True, help="A role to grant; repeat for several.")
+@click.option("--email", default=None)
+@click.option("--name", "display_name", default="", help="Display name (default: the username).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@with_store
+def create(store: UserStore, username: str, roles: tuple[str, ...], email: str | None,
+           display_name: str, password_stdin: bool) -> None:
+    """Create USERNAME with the given roles; the password is prompted for."""
+    granted = store.check_roles(roles)
+    user = create_user(
+        store.db, username, _read_password(password_stdin), granted, email=email, display_name=display_name,
+        hasher=store.hasher, min_password_length=store.min_password_length,
+    )
+    click.echo(f"created user {user.username} with roles {', '.join(user.roles)}")
+
+
+@users.command("list")
+@with_store
+def list_users(store: UserStore) -> None:
+    """Show every user with roles, state and last sign-in."""
+    rows = store.db.scalars(sa.select(User).order_by(User.username)).all()
+    if not rows:
+        click.echo("no users yet; create the first admin with: dashkit users create NAME --role admin")
+        return
+    for user in rows:
+        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        state = "active" if user.is_active else "disabled"
+        click.echo(f"{user.username:<20} {','.join(user.roles or ()):<20} {state:<9} last sign-in {last}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@with_store
+def set_password_command(store: UserStore, username: str, password_stdin: bool) -> None:
+    """Give USERNAME a new password; all of their sessions end."""
+    user = store.user(username)
+    set_password(store.db, user, _read_password(password_stdin), hasher=store.hasher,
+                 min_password_length=store.min_password_length)
+    click.echo(f"password of {user.username} changed; their sessions have ended")
+
+
+@users.command("disable")
+@click.argument("username")
+@with_store
+def disable(store: UserStore, username: str) -> None:
+    """Stop USERNAME from signing in, and end their sessions."""
+    user = store.user(username)
+    set_active(store.db, user, False)
+    click.echo(f"disabled {user.username}")
+
+
+@users.command("enable")
+@click.argument("username")
+@with_store
+def enable(store: UserStore, username: str) -> None:
+    """Let a disabled USERNAME sign in again."""
+    user = store.user(username)
+    set_active(store.db, user, True)
+    click.echo(f"enabled {user.username}")
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.argument("roles", nargs=-1, required=True)
+@with_store
+def set_role(store: UserStore, username: str, roles: tuple[str, ...]) -> None:
+    """Replace the roles of USERNAME with ROLES."""
+    user = store.user(username)
+    set_roles(store.db, user, store.check_roles(roles))
+    click.echo(f"{user.username} now has roles {', '.join(user.roles)}")

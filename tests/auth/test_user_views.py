@@ -1,0 +1,101 @@
+"""The admin's user-management screens."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from dashkit.auth import flash
+from dashkit.state import User
+
+from .conftest import PASSWORDS, csrf_from, log_in
+
+
+def _admin(app):
+    client = app.test_client()
+    log_in(client, "ada")
+    return client, csrf_from(client.get("/account").get_data(as_text=True))
+
+
+def _user(app, username):
+    with app.state_session() as db:
+        return db.scalar(sa.select(User).where(User.username == username))
+
+
+def test_list_shows_every_user(auth_app):
+    client, _ = _admin(auth_app)
+    html = client.get("/users/").get_data(as_text=True)
+    for name in PASSWORDS:
+        assert f">{name}</a>" in html
+
+
+def test_create_user_and_sign_in(auth_app):
+    client, token = _admin(auth_app)
+    response = client.post("/users/new", data={
+        "csrf_token": token, "username": " Nora ", "display_name": "Nora N.", "email": "nora@example.com",
+        "roles": ["editor", "no-such-role"], "password": "nora's long secret",
+    })
+    assert response.status_code == 303
+    assert "User nora created." in client.get("/users/").get_data(as_text=True)
+    nora = _user(auth_app, "nora")
+    assert nora.roles == ["editor"] and nora.email == "nora@example.com"
+    assert "nora's" not in (nora.password_hash or "")
+    assert log_in(auth_app.test_client(), "NORA", "nora's long secret").status_code == 303
+
+
+def test_create_user_errors_keep_the_input(auth_app):
+    client, token = _admin(auth_app)
+    taken = client.post("/users/new", data={"csrf_token": token, "username": "vera", "password": "x" * 12,
+                                            "display_name": "Second Vera"})
+    assert taken.status_code == 400
+    html = taken.get_data(as_text=True)
+    assert "already exists" in html and 'value="Second Vera"' in html
+    same = client.post("/users/new", data={"csrf_token": token, "username": "samesame12", "password": "samesame12"})
+    assert same.status_code == 400 and "must not be the username" in same.get_data(as_text=True)
+
+
+def test_assign_roles_and_reset_password(auth_app):
+    client, token = _admin(auth_app)
+    victim = auth_app.test_client()
+    log_in(victim, "vera")
+    client.post("/users/3", data={"csrf_token": token, "display_name": "Vera", "roles": ["editor"], "is_active": "on"})
+    assert _user(auth_app, "vera").roles == ["editor"]
+    response = client.post("/users/3/password", data={"csrf_token": token, "password": "vera's new secret"})
+    assert response.status_code == 303
+    assert victim.get("/account").status_code == 303
+    assert log_in(auth_app.test_client(), "vera", "vera's new secret").status_code == 303
+
+
+def test_admin_cannot_lock_themselves_out(auth_app):
+    client, token = _admin(auth_app)
+    response = client.post("/users/1", data={"csrf_token": token, "display_name": "Ada", "roles": ["admin"]})
+    assert response.status_code == 400 and "cannot disable yourself" in response.get_data(as_text=True)
+    assert _user(auth_app, "ada").is_active
+
+
+def test_flash_is_a_toast_event_for_htmx(auth_app):
+    @auth_app.route("/ping", methods=("POST",))
+    def ping(request):
+        flash(request, "Saved <b>", "success")
+        return "<p>row</p>"
+
+    client, token = _admin(auth_app)
+    response = client.post("/ping", headers={"HX-Request": "true", "X-CSRF-Token": token})
+    assert response.status_code == 200
+    assert response.headers["HX-Trigger"] == (
+        '{"dashkit:flash": {"messages": [{"category": "success", "message": "Saved <b>"}]}}'
+    )
+    assert "HX-Request" in response.headers["Vary"]
+    assert "Saved" not in client.get("/account").get_data(as_text=True)  # shown once, as the toast
+
+
+def test_flash_on_a_page_is_escaped_and_shown_once(auth_app):
+    @auth_app.route("/note", methods=("POST",))
+    def note(request):
+        flash(request, "<script>x</script>", "warning")
+        return "ok"
+
+    client, token = _admin(auth_app)
+    client.post("/note", data={"csrf_token": token})
+    html = client.get("/account").get_data(as_text=True)
+    assert '<p class="message warning" role="status">&lt;script&gt;x&lt;/script&gt;</p>' in html
+    assert "&lt;script&gt;" not in client.get("/account").get_data(as_text=True)
