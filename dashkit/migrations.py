@@ -110,6 +110,11 @@ def upgrade_state(url: str | sa.URL, revision: str = "head") -> None:
     command.upgrade(alembic_config(state_target(url)), revision)
 
 
+def upgrade_app(app: App, revision: str = "head") -> None:
+    """Bring `app`'s own tables up to `revision`, as `dashkit db upgrade --app` does."""
+    command.upgrade(alembic_config(app_target(app)), revision)
+
+
 def ensure_migrations_folder(folder: Path) -> bool:
     """Create an app's migrations folder (env.py, script template, versions/); True if new."""
     if (folder / "env.py").exists():
