@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import logging.config
 import os
 import shutil
 import time
@@ -172,6 +173,9 @@ def _target_from(config: Config) -> MigrationTarget:
     if target is not None:
         return target
     from dashkit.loading import load_app
+
+    if config.config_file_name and config.file_config.has_section("loggers"):
+        logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
     spec = config.get_main_option("dashkit_app") or os.environ.get("DASHKIT_APP")
     script_location = Path(config.get_main_option("script_location") or ".").resolve()
