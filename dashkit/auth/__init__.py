@@ -18,7 +18,16 @@ from dashkit.auth.install import init_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.passwords import PasswordHasher
 from dashkit.auth.permissions import BUILTIN_ROLES, MANAGE_USERS, VERBS
-from dashkit.auth.users import UserError, any_users, authenticate, create_user, find_user, set_active, set_password, set_roles
+from dashkit.auth.users import (
+    UserError,
+    any_users,
+    authenticate,
+    create_user,
+    find_user,
+    set_active,
+    set_password,
+    set_roles,
+)
 
 __all__ = [
     "BUILTIN_ROLES",

@@ -84,12 +84,27 @@ def login_challenge(request: Request) -> Response:
         current = urlsplit(request.headers.get("HX-Current-URL", ""))
         page = current.path + (f"?{current.query}" if current.query else "")
         target = login_url(request, page)
-        response = json_response({"error": "Unauthorized", "status": 401, "detail": "Sign in first.",
-                                  "login_url": target}, status=401, headers={"HX-Redirect": target})
+        response = json_response(
+            {
+                "error": "Unauthorized",
+                "status": 401,
+                "detail": "Sign in first.",
+                "login_url": target,
+            },
+            status=401,
+            headers={"HX-Redirect": target},
+        )
     elif request.wants_json:
         target = login_url(request, None)
-        response = json_response({"error": "Unauthorized", "status": 401, "detail": "Sign in first.",
-                                  "login_url": target}, status=401)
+        response = json_response(
+            {
+                "error": "Unauthorized",
+                "status": 401,
+                "detail": "Sign in first.",
+                "login_url": target,
+            },
+            status=401,
+        )
     else:
         response = redirect(login_url(request, request.full_path.rstrip("?")))
     response.vary.add("HX-Request")
@@ -101,10 +116,16 @@ def forbidden(request: Request, permission: str) -> Response:
     """403 naming the missing permission."""
     detail = f"Your account lacks the permission {permission!r}. Ask an administrator for it."
     if request.wants_json or request.is_htmx:
-        body = {"error": "Forbidden", "status": 403, "detail": detail, "missing_permission": permission}
+        body = {
+            "error": "Forbidden",
+            "status": 403,
+            "detail": detail,
+            "missing_permission": permission,
+        }
         response = json_response(body, status=403)
     else:
-        response = render(request, FORBIDDEN_TEMPLATE, status=403, permission=permission, detail=detail)
+        response = render(
+            request, FORBIDDEN_TEMPLATE, status=403, permission=permission, detail=detail
+        )
     response.vary.add("HX-Request")
     return response
-

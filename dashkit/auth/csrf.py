@@ -54,9 +54,12 @@ def csrf_middleware(
     """Middleware refusing unsafe requests whose token differs from `expected_token(request)`."""
 
     def check_csrf(request: Request, call_next: Callable[[Request], Response]) -> Response:
-        if request.method in UNSAFE_METHODS and not is_token_authenticated(request):
-            if not tokens_match(expected_token(request), submitted_token(request)):
-                return csrf_failure(request)
+        if (
+            request.method in UNSAFE_METHODS
+            and not is_token_authenticated(request)
+            and not tokens_match(expected_token(request), submitted_token(request))
+        ):
+            return csrf_failure(request)
         return call_next(request)
 
     return check_csrf

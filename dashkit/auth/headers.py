@@ -7,7 +7,6 @@ config in `dashkit/base.html` (no eval, no indicator styles) makes htmx 2 work u
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable, Iterable, Mapping
 
 from dashkit.config import Config
@@ -66,7 +65,9 @@ def headers_middleware(
     headers = security_headers(config)
     hosts = allowed_hosts(config)
 
-    def add_security_headers(request: Request, call_next: Callable[[Request], Response]) -> Response:
+    def add_security_headers(
+        request: Request, call_next: Callable[[Request], Response]
+    ) -> Response:
         host = request.environ.get("HTTP_HOST") or request.environ.get("SERVER_NAME", "")
         if not is_allowed_host(host, hosts):
             response = Response(

@@ -9,9 +9,9 @@ from markupsafe import Markup
 from dashkit.auth.access import has_permission
 from dashkit.auth.api_tokens import bearer_token, user_for_token
 from dashkit.auth.csrf import FIELD_NAME, csrf_middleware, is_token_authenticated
+from dashkit.auth.extension import Auth, get_auth
 from dashkit.auth.headers import headers_middleware, security_headers
 from dashkit.auth.messages import flashes_as_toast, pop_flashes
-from dashkit.auth.extension import Auth, get_auth
 from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
 from dashkit.auth.permissions import RoleCatalog
 from dashkit.auth.sessions import Session, SessionSettings, SessionStore
@@ -108,7 +108,9 @@ def _template_context(request: Request) -> dict[str, Any]:
     token = _LazyToken(request)
     return {
         "csrf_token": token,
-        "csrf_field": lambda: Markup('<input type="hidden" name="{}" value="{}">').format(FIELD_NAME, str(token)),
+        "csrf_field": lambda: Markup('<input type="hidden" name="{}" value="{}">').format(
+            FIELD_NAME, str(token)
+        ),
         "can": lambda permission: has_permission(request, permission),
         "current_user": request.user,
         "get_flashed_messages": lambda: pop_flashes(request),

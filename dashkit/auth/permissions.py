@@ -48,7 +48,9 @@ class RoleCatalog:
             if name in BUILTIN_ROLES:
                 raise ConfigError(f"ROLES: {name!r} is a built-in role and cannot be redefined")
             if isinstance(patterns, str):
-                raise ConfigError(f"ROLES[{name!r}] must be a list of permission patterns, not a string")
+                raise ConfigError(
+                    f"ROLES[{name!r}] must be a list of permission patterns, not a string"
+                )
             self.configured[name] = tuple(patterns)
 
     def patterns_for(self, db: Session, role_names: Iterable[str]) -> frozenset[str]:

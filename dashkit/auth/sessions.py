@@ -162,6 +162,10 @@ class SessionStore:
             return 0
         return delete_user_sessions(request.state_db, session.user_id, keep=session._record.id_hash)
 
+    def purge_expired(self, db: DbSession) -> None:
+        """Delete sessions whose time is up (their cookies would be refused anyway)."""
+        db.execute(sa.delete(UserSession).where(UserSession.expires_at <= utcnow()))
+
     def save(self, request: Request, response: Response) -> None:
         """Write the session back if it changed, refresh its expiry, and set the cookie."""
         session: Session = request.session
@@ -216,7 +220,11 @@ class SessionStore:
 
     def _clear_cookie(self, request: Request, response: Response) -> None:
         response.delete_cookie(
-            self.settings.cookie_name, path="/", httponly=True, samesite="Lax", secure=self._secure(request)
+            self.settings.cookie_name,
+            path="/",
+            httponly=True,
+            samesite="Lax",
+            secure=self._secure(request),
         )
 
     def _secure(self, request: Request) -> bool:

@@ -45,7 +45,10 @@ class LoginThrottle:
         )
         limits = (
             (LoginAttempt.username == username[:USERNAME_LENGTH], self.max_failures_per_account),
-            (LoginAttempt.client_address == address[:ADDRESS_LENGTH], self.max_failures_per_address),
+            (
+                LoginAttempt.client_address == address[:ADDRESS_LENGTH],
+                self.max_failures_per_address,
+            ),
         )
         until: datetime | None = None
         for condition, limit in limits:
@@ -71,5 +74,14 @@ class LoginThrottle:
                     LoginAttempt.username == username, LoginAttempt.succeeded.is_(False)
                 )
             )
-        db.add(LoginAttempt(username=username, client_address=address, succeeded=succeeded))
+        attempt = LoginAttempt(
+            username=username, client_address=address, succeeded=succeeded, attempted_at=utcnow()
+        )
+        db.add(attempt)
         db.flush()
+
+    def purge(self, db: Session) -> None:
+        """Forget attempts older than the window: they no longer count."""
+        db.execute(
+            sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < utcnow() - self.window)
+        )

@@ -54,7 +54,9 @@ def user_edit(request: Request, user_id: int) -> Response:
     require_permission(request, MANAGE_USERS)
     user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
     values: dict[str, Any] = {
-        "display_name": user.display_name, "email": user.email or "", "roles": list(user.roles or ()),
+        "display_name": user.display_name,
+        "email": user.email or "",
+        "roles": list(user.roles or ()),
         "is_active": user.is_active,
     }
     if request.method == "GET":
@@ -62,7 +64,9 @@ def user_edit(request: Request, user_id: int) -> Response:
     values = _submitted(request) | {"is_active": request.form.get("is_active") == "on"}
     roles = _known_roles(request, values["roles"])
     if user.id == request.user.id and (not values["is_active"] or "admin" not in roles):
-        return _form(request, user, values, "You cannot disable yourself or remove your own admin role.", 400)
+        return _form(
+            request, user, values, "You cannot disable yourself or remove your own admin role.", 400
+        )
     user.display_name = values["display_name"] or user.username
     user.email = values["email"] or None
     set_roles(request.state_db, user, roles)
@@ -78,12 +82,19 @@ def user_reset_password(request: Request, user_id: int) -> Response:
     user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
     try:
         set_password(
-            request.state_db, user, request.form.get("password", ""),
-            hasher=auth.hasher, min_password_length=auth.min_password_length,
+            request.state_db,
+            user,
+            request.form.get("password", ""),
+            hasher=auth.hasher,
+            min_password_length=auth.min_password_length,
         )
     except UserError as error:
-        values = {"display_name": user.display_name, "email": user.email or "",
-                  "roles": list(user.roles or ()), "is_active": user.is_active}
+        values = {
+            "display_name": user.display_name,
+            "email": user.email or "",
+            "roles": list(user.roles or ()),
+            "is_active": user.is_active,
+        }
         return _form(request, user, values, str(error), 400)
     if user.id == request.user.id:
         auth.sessions.login(request, user.id)
@@ -105,13 +116,23 @@ def _known_roles(request: Request, roles: list[str]) -> list[str]:
 
 
 def _form(
-    request: Request, user: User | None, values: dict[str, Any], error: str | None = None, status: int = 200
+    request: Request,
+    user: User | None,
+    values: dict[str, Any],
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
     roles = get_auth(request.app).roles.names(request.state_db)
     title = f"User {user.username}" if user is not None else "New user"
     return render(
-        request, "auth/users/form.html", status=status, user=user, values=values, error=error,
-        all_roles=roles, page_title=title,
+        request,
+        "auth/users/form.html",
+        status=status,
+        user=user,
+        values=values,
+        error=error,
+        all_roles=roles,
+        page_title=title,
     )
 
 

@@ -10,7 +10,12 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher, PasswordPolicyError, check_password_policy
+from dashkit.auth.passwords import (
+    MIN_LENGTH,
+    PasswordHasher,
+    PasswordPolicyError,
+    check_password_policy,
+)
 from dashkit.auth.sessions import delete_user_sessions
 from dashkit.errors import DashkitError
 from dashkit.state import User, utcnow

@@ -48,6 +48,8 @@ def login(request: Request) -> Response:
         db.commit()  # the failure must count even though no session is written
         return _login_page(request, next_url, username, LOGIN_FAILED, 200)
     auth.throttle.record(db, username, address, succeeded=True)
+    auth.throttle.purge(db)
+    auth.sessions.purge_expired(db)
     user.last_login_at = utcnow()
     auth.sessions.login(request, user.id)
     request.__dict__["user"] = user
@@ -83,7 +85,11 @@ def change_password(request: Request) -> Response:
         return _account_page(request, "The new passwords do not match.", 400)
     try:
         set_password(
-            request.state_db, user, new, hasher=auth.hasher, min_password_length=auth.min_password_length
+            request.state_db,
+            user,
+            new,
+            hasher=auth.hasher,
+            min_password_length=auth.min_password_length,
         )
     except UserError as error:
         return _account_page(request, str(error), 400)
@@ -110,10 +116,19 @@ def home_url(request: Request) -> str:
 
 
 def _login_page(
-    request: Request, next_url: str | None, username: str = "", error: str | None = None, status: int = 200
+    request: Request,
+    next_url: str | None,
+    username: str = "",
+    error: str | None = None,
+    status: int = 200,
 ) -> Response:
     return render(
-        request, "auth/login.html", status=status, next=next_url, username=username, error=error,
+        request,
+        "auth/login.html",
+        status=status,
+        next=next_url,
+        username=username,
+        error=error,
         page_title="Sign in",
     )
 
@@ -121,7 +136,11 @@ def _login_page(
 def _account_page(request: Request, error: str | None = None, status: int = 200) -> Response:
     auth = get_auth(request.app)
     return render(
-        request, "auth/account.html", status=status, error=error, page_title="Your account",
+        request,
+        "auth/account.html",
+        status=status,
+        error=error,
+        page_title="Your account",
         min_password_length=auth.min_password_length,
     )
 

@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from dashkit.auth.extension import get_auth
 from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
 from dashkit.auth.permissions import RoleCatalog
-from dashkit.auth.users import UserError, create_user, find_user, set_active, set_password, set_roles
+from dashkit.auth.users import (
+    UserError,
+    create_user,
+    find_user,
+    set_active,
+    set_password,
+    set_roles,
+)
 from dashkit.db import get_database, make_engine
 from dashkit.errors import DashkitError
 from dashkit.loading import load_app
@@ -41,14 +48,18 @@ class UserStore:
     def user(self, username: str) -> User:
         user = find_user(self.db, username)
         if user is None:
-            raise click.ClickException(f"there is no user named {username!r} (see: dashkit users list)")
+            raise click.ClickException(
+                f"there is no user named {username!r} (see: dashkit users list)"
+            )
         return user
 
     def check_roles(self, roles: tuple[str, ...]) -> list[str]:
         known = self.roles.names(self.db)
         unknown = [role for role in roles if role not in known]
         if unknown:
-            raise click.ClickException(f"unknown role {', '.join(unknown)}; known roles: {', '.join(known)}")
+            raise click.ClickException(
+                f"unknown role {', '.join(unknown)}; known roles: {', '.join(known)}"
+            )
         return list(roles)
 
 
@@ -60,8 +71,15 @@ def users() -> None:
 def with_store(command_function: Callable[..., Any]) -> Callable[..., Any]:
     """Add --app and --state; the command receives an open `store`, committed on success."""
 
-    @click.option("--app", "app_path", metavar="APP", help="The app factory, e.g. 'shop:create_app()'.")
-    @click.option("--state", "state_url", metavar="URL", help="State database URL (default: DASHKIT_STATE_URL).")
+    @click.option(
+        "--app", "app_path", metavar="APP", help="The app factory, e.g. 'shop:create_app()'."
+    )
+    @click.option(
+        "--state",
+        "state_url",
+        metavar="URL",
+        help="State database URL (default: DASHKIT_STATE_URL).",
+    )
     @wraps(command_function)
     def with_open_store(app_path: str | None, state_url: str | None, **kwargs: Any) -> None:
         try:
@@ -111,18 +129,34 @@ def _read_password(from_stdin: bool) -> str:
 
 @users.command("create")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True, required=True, help="A role to grant; repeat for several.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, help="A role to grant; repeat for several."
+)
 @click.option("--email", default=None)
 @click.option("--name", "display_name", default="", help="Display name (default: the username).")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @with_store
-def create(store: UserStore, username: str, roles: tuple[str, ...], email: str | None,
-           display_name: str, password_stdin: bool) -> None:
+def create(
+    store: UserStore,
+    username: str,
+    roles: tuple[str, ...],
+    email: str | None,
+    display_name: str,
+    password_stdin: bool,
+) -> None:
     """Create USERNAME with the given roles; the password is prompted for."""
     granted = store.check_roles(roles)
     user = create_user(
-        store.db, username, _read_password(password_stdin), granted, email=email, display_name=display_name,
-        hasher=store.hasher, min_password_length=store.min_password_length,
+        store.db,
+        username,
+        _read_password(password_stdin),
+        granted,
+        email=email,
+        display_name=display_name,
+        hasher=store.hasher,
+        min_password_length=store.min_password_length,
     )
     click.echo(f"created user {user.username} with roles {', '.join(user.roles)}")
 
@@ -133,23 +167,34 @@ def list_users(store: UserStore) -> None:
     """Show every user with roles, state and last sign-in."""
     rows = store.db.scalars(sa.select(User).order_by(User.username)).all()
     if not rows:
-        click.echo("no users yet; create the first admin with: dashkit users create NAME --role admin")
+        click.echo(
+            "no users yet; create the first admin with: dashkit users create NAME --role admin"
+        )
         return
     for user in rows:
         last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
         state = "active" if user.is_active else "disabled"
-        click.echo(f"{user.username:<20} {','.join(user.roles or ()):<20} {state:<9} last sign-in {last}")
+        click.echo(
+            f"{user.username:<20} {','.join(user.roles or ()):<20} {state:<9} last sign-in {last}"
+        )
 
 
 @users.command("set-password")
 @click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of stdin."
+)
 @with_store
 def set_password_command(store: UserStore, username: str, password_stdin: bool) -> None:
     """Give USERNAME a new password; all of their sessions end."""
     user = store.user(username)
-    set_password(store.db, user, _read_password(password_stdin), hasher=store.hasher,
-                 min_password_length=store.min_password_length)
+    set_password(
+        store.db,
+        user,
+        _read_password(password_stdin),
+        hasher=store.hasher,
+        min_password_length=store.min_password_length,
+    )
     click.echo(f"password of {user.username} changed; their sessions have ended")
 
 

@@ -14,7 +14,11 @@ from dashkit.db import init_db
 from dashkit.migrations import upgrade_state
 
 FAST_N = 2**10
-PASSWORDS = {"ada": "ada's long secret", "eddie": "eddie's long secret", "vera": "vera's long secret"}
+PASSWORDS = {
+    "ada": "ada's long secret",
+    "eddie": "eddie's long secret",
+    "vera": "vera's long secret",
+}
 ROLES = {"ada": ["admin"], "eddie": ["editor"], "vera": ["viewer"]}
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
@@ -27,7 +31,9 @@ def make_auth_app(state_url: str, **config) -> App:
 
     for verb in ("view", "add", "change", "delete", "export"):
         app.add_url_rule(
-            f"/orders/{verb}", endpoint=f"order_{verb}", methods=("GET", "POST"),
+            f"/orders/{verb}",
+            endpoint=f"order_{verb}",
+            methods=("GET", "POST"),
             view=permission_required(f"order.{verb}")(lambda request, verb=verb: {"done": verb}),
         )
     return app
@@ -68,8 +74,11 @@ def csrf_from(html: str) -> str:
 def log_in(client, username: str, password: str | None = None, next_url: str | None = None):
     """Sign in through the login form, as a browser would; returns the POST response."""
     page = client.get("/login")
-    form = {"username": username, "password": password or PASSWORDS[username],
-            "csrf_token": csrf_from(page.get_data(as_text=True))}
+    form = {
+        "username": username,
+        "password": password or PASSWORDS[username],
+        "csrf_token": csrf_from(page.get_data(as_text=True)),
+    }
     if next_url is not None:
         form["next"] = next_url
     return client.post("/login", data=form)

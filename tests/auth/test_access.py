@@ -49,22 +49,36 @@ def test_custom_roles_from_config_and_table(state_url):
     from dashkit.auth.passwords import PasswordHasher
 
     with app.state_session() as db:
-        create_user(db, "rita", "rita's long secret", ["refunder", "auditor", "ghost"], hasher=PasswordHasher(n=2**10))
+        create_user(
+            db,
+            "rita",
+            "rita's long secret",
+            ["refunder", "auditor", "ghost"],
+            hasher=PasswordHasher(n=2**10),
+        )
 
     @app.route("/probe")
     @login_required
     def probe(request):
-        return {p: has_permission(request, p) for p in ("order.refund", "order.view", "order.export", "order.delete")}
+        return {
+            p: has_permission(request, p)
+            for p in ("order.refund", "order.view", "order.export", "order.delete")
+        }
 
     client = app.test_client()
     log_in(client, "rita", "rita's long secret")
     assert client.get("/probe").json == {
-        "order.refund": True, "order.view": True, "order.export": True, "order.delete": False,
+        "order.refund": True,
+        "order.view": True,
+        "order.export": True,
+        "order.delete": False,
     }
 
 
 def test_templates_can_ask_can(auth_app, tmp_path):
-    (tmp_path / "probe.html").write_text("{% if can('order.delete') %}DELETE{% endif %}|{% if can('order.view') %}VIEW{% endif %}")
+    (tmp_path / "probe.html").write_text(
+        "{% if can('order.delete') %}DELETE{% endif %}|{% if can('order.view') %}VIEW{% endif %}"
+    )
     auth_app.templates.add_blueprint_folder(tmp_path)
 
     @auth_app.route("/can")

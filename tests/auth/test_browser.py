@@ -21,7 +21,9 @@ DASHBOARD = """{% extends "dashkit/base.html" %}
 """
 
 
-def test_login_htmx_toast_and_logout_in_chromium(auth_app, tmp_path, live_server, browser, artifacts_dir):
+def test_login_htmx_toast_and_logout_in_chromium(
+    auth_app, tmp_path, live_server, browser, artifacts_dir
+):
     (tmp_path / "dashboard.html").write_text(DASHBOARD)
     auth_app.templates.add_blueprint_folder(tmp_path)
 

@@ -56,13 +56,20 @@ def test_right_token_in_form_or_htmx_header_is_accepted(auth_app, auth_client):
     page = auth_client.get("/account").get_data(as_text=True)
     token = csrf_from(page)
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page
-    assert _disable_vera(auth_client, None, headers={"X-CSRF-Token": token, "HX-Request": "true"}).status_code == 303
+    assert (
+        _disable_vera(
+            auth_client, None, headers={"X-CSRF-Token": token, "HX-Request": "true"}
+        ).status_code
+        == 303
+    )
     assert not _vera_active(auth_app)
 
 
 def test_htmx_failure_is_json(auth_client):
     log_in(auth_client, "ada")
-    response = _disable_vera(auth_client, None, headers={"HX-Request": "true", "X-CSRF-Token": "0" * 64})
+    response = _disable_vera(
+        auth_client, None, headers={"HX-Request": "true", "X-CSRF-Token": "0" * 64}
+    )
     assert response.status_code == 403 and response.json["error"] == "CSRF check failed"
 
 
@@ -81,7 +88,9 @@ def test_login_itself_needs_the_token(auth_client):
 
 def test_bearer_token_calls_are_exempt_and_never_use_the_cookie(auth_app, auth_client):
     with auth_app.state_session() as db:
-        token = create_api_token(db, db.scalar(sa.select(User).where(User.username == "eddie")), "ci")
+        token = create_api_token(
+            db, db.scalar(sa.select(User).where(User.username == "eddie")), "ci"
+        )
     response = auth_client.post("/orders/change", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.json == {"done": "change"}
     refused = auth_client.post("/orders/delete", headers={"Authorization": f"Bearer {token}"})

@@ -6,13 +6,23 @@ from dashkit.config import build_config
 DEFAULT = ["localhost", "127.0.0.1", "::1"]
 
 
-@pytest.mark.parametrize("host", ["localhost", "LOCALHOST:8000", "127.0.0.1:5000", "[::1]:80", "[::1]"])
+@pytest.mark.parametrize(
+    "host", ["localhost", "LOCALHOST:8000", "127.0.0.1:5000", "[::1]:80", "[::1]"]
+)
 def test_default_hosts_allowed(host):
     assert is_allowed_host(host, DEFAULT)
 
 
 @pytest.mark.parametrize(
-    "host", ["evil.example", "localhost.evil.example", "evil.example@localhost", "", "localhost:1:2", "a b"]
+    "host",
+    [
+        "evil.example",
+        "localhost.evil.example",
+        "evil.example@localhost",
+        "",
+        "localhost:1:2",
+        "a b",
+    ],
 )
 def test_other_hosts_refused(host):
     assert not is_allowed_host(host, DEFAULT)

@@ -21,7 +21,9 @@ def _assert_security_headers(response):
         assert response.headers.get(name) == value, name
     csp = response.headers["Content-Security-Policy"]
     assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
-    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert (
+        "frame-ancestors 'none'" in csp and "script-src 'self'" in csp and "style-src 'self'" in csp
+    )
 
 
 def test_headers_on_html_json_error_and_static(auth_app, auth_client):
@@ -71,7 +73,9 @@ def test_session_cookie_flags(auth_app):
     assert cookie.startswith("dashkit_session=")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie
-    secure = auth_app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    secure = (
+        auth_app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    )
     assert "Secure" in secure
 
 

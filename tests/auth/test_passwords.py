@@ -24,7 +24,9 @@ def test_old_parameters_still_verify_but_need_rehash():
     assert not FAST.needs_rehash(FAST.hash("upgrade me please"))
 
 
-@pytest.mark.parametrize("encoded", [None, "", "plain", "scrypt$n=x$a$b", "bcrypt$n=2,r=8,p=1$aa$bb"])
+@pytest.mark.parametrize(
+    "encoded", [None, "", "plain", "scrypt$n=x$a$b", "bcrypt$n=2,r=8,p=1$aa$bb"]
+)
 def test_malformed_hashes_never_match(encoded):
     assert not FAST.verify("anything", encoded)
     assert FAST.needs_rehash(encoded)

@@ -1,6 +1,12 @@
 import pytest
 
-from dashkit.auth.permissions import BUILTIN_ROLES, MANAGE_USERS, RoleCatalog, grants, pattern_matches
+from dashkit.auth.permissions import (
+    BUILTIN_ROLES,
+    MANAGE_USERS,
+    RoleCatalog,
+    grants,
+    pattern_matches,
+)
 from dashkit.errors import ConfigError
 
 

@@ -77,7 +77,9 @@ def test_session_data_round_trip_and_saved_only_when_changed(auth_app, auth_clie
         client.get("/cart")
     finally:
         sa.event.remove(engine, "before_cursor_execute", listener)
-    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert not [
+        s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT", "DELETE"))
+    ]
 
 
 def test_cookie_id_is_long_random_and_stored_only_hashed(auth_app, auth_client):
@@ -86,7 +88,9 @@ def test_cookie_id_is_long_random_and_stored_only_hashed(auth_app, auth_client):
     assert len(cookie) >= 32  # 256 random bits, URL-safe base64
     token = csrf_from(auth_client.get("/account").get_data(as_text=True))
     with auth_app.state_session() as db:
-        dump = " ".join(str(value) for row in db.execute(sa.select(UserSession)).all() for value in row)
+        dump = " ".join(
+            str(value) for row in db.execute(sa.select(UserSession)).all() for value in row
+        )
         rows = db.execute(sa.text("SELECT * FROM dashkit_sessions")).all()
     text = repr(rows) + dump
     assert cookie not in text and token not in text
@@ -109,6 +113,18 @@ def test_disabling_a_user_ends_their_sessions(auth_app):
     log_in(victim, "eddie")
     assert victim.get("/account").status_code == 200
     token = csrf_from(admin.get("/users/2").get_data(as_text=True))
-    response = admin.post("/users/2", data={"csrf_token": token, "display_name": "Eddie", "roles": "editor"})
+    response = admin.post(
+        "/users/2", data={"csrf_token": token, "display_name": "Eddie", "roles": "editor"}
+    )
     assert response.status_code == 303
     assert victim.get("/account").status_code == 303
+
+
+def test_login_purges_expired_sessions(auth_app, clock):
+    stale = auth_app.test_client()
+    log_in(stale, "vera")
+    clock.offset = timedelta(hours=13)
+    log_in(auth_app.test_client(), "eddie")
+    with auth_app.state_session() as db:
+        owners = db.scalars(sa.select(UserSession.user_id)).all()
+    assert owners == [2]

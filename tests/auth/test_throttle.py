@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from dashkit.auth import throttle as throttle_module
 from dashkit.migrations import upgrade_state
-from dashkit.state import utcnow
+from dashkit.state import LoginAttempt, utcnow
 
 from .conftest import PASSWORDS, add_users, csrf_from, log_in, make_auth_app
 
@@ -41,7 +42,9 @@ def test_throttle_lifts_after_the_window(auth_app, monkeypatch):
     assert log_in(auth_app.test_client(), "eddie").status_code == 429
     monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=14))
     response = log_in(auth_app.test_client(), "eddie")
-    assert response.status_code == 429 and f"{TOO_MANY} 1 minute." in response.get_data(as_text=True)
+    assert response.status_code == 429 and f"{TOO_MANY} 1 minute." in response.get_data(
+        as_text=True
+    )
     monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=16))
     assert log_in(auth_app.test_client(), "eddie").status_code == 303
 
@@ -56,7 +59,11 @@ def test_per_address_limit_covers_many_accounts(state_url):
     page = other_address.get("/login", environ_base={"REMOTE_ADDR": "10.0.0.9"})
     response = other_address.post(
         "/login",
-        data={"username": "ada", "password": PASSWORDS["ada"], "csrf_token": csrf_from(page.get_data(as_text=True))},
+        data={
+            "username": "ada",
+            "password": PASSWORDS["ada"],
+            "csrf_token": csrf_from(page.get_data(as_text=True)),
+        },
         environ_base={"REMOTE_ADDR": "10.0.0.9"},
     )
     assert response.status_code == 303
@@ -78,3 +85,11 @@ def test_empty_fields_get_a_clear_message(auth_client, username, password):
     response = auth_client.post("/login", data=form)
     assert response.status_code == 400
     assert "Enter your username and password." in response.get_data(as_text=True)
+
+
+def test_old_attempts_are_purged_at_login(auth_app, monkeypatch):
+    log_in(auth_app.test_client(), "eddie", "a wrong password")
+    monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=16))
+    log_in(auth_app.test_client(), "vera")
+    with auth_app.state_session() as db:
+        assert db.scalars(sa.select(LoginAttempt.username)).all() == ["vera"]

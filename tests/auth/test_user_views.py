@@ -30,10 +30,17 @@ def test_list_shows_every_user(auth_app):
 
 def test_create_user_and_sign_in(auth_app):
     client, token = _admin(auth_app)
-    response = client.post("/users/new", data={
-        "csrf_token": token, "username": " Nora ", "display_name": "Nora N.", "email": "nora@example.com",
-        "roles": ["editor", "no-such-role"], "password": "nora's long secret",
-    })
+    response = client.post(
+        "/users/new",
+        data={
+            "csrf_token": token,
+            "username": " Nora ",
+            "display_name": "Nora N.",
+            "email": "nora@example.com",
+            "roles": ["editor", "no-such-role"],
+            "password": "nora's long secret",
+        },
+    )
     assert response.status_code == 303
     assert "User nora created." in client.get("/users/").get_data(as_text=True)
     nora = _user(auth_app, "nora")
@@ -44,12 +51,21 @@ def test_create_user_and_sign_in(auth_app):
 
 def test_create_user_errors_keep_the_input(auth_app):
     client, token = _admin(auth_app)
-    taken = client.post("/users/new", data={"csrf_token": token, "username": "vera", "password": "x" * 12,
-                                            "display_name": "Second Vera"})
+    taken = client.post(
+        "/users/new",
+        data={
+            "csrf_token": token,
+            "username": "vera",
+            "password": "x" * 12,
+            "display_name": "Second Vera",
+        },
+    )
     assert taken.status_code == 400
     html = taken.get_data(as_text=True)
     assert "already exists" in html and 'value="Second Vera"' in html
-    same = client.post("/users/new", data={"csrf_token": token, "username": "samesame12", "password": "samesame12"})
+    same = client.post(
+        "/users/new", data={"csrf_token": token, "username": "samesame12", "password": "samesame12"}
+    )
     assert same.status_code == 400 and "must not be the username" in same.get_data(as_text=True)
 
 
@@ -57,9 +73,14 @@ def test_assign_roles_and_reset_password(auth_app):
     client, token = _admin(auth_app)
     victim = auth_app.test_client()
     log_in(victim, "vera")
-    client.post("/users/3", data={"csrf_token": token, "display_name": "Vera", "roles": ["editor"], "is_active": "on"})
+    client.post(
+        "/users/3",
+        data={"csrf_token": token, "display_name": "Vera", "roles": ["editor"], "is_active": "on"},
+    )
     assert _user(auth_app, "vera").roles == ["editor"]
-    response = client.post("/users/3/password", data={"csrf_token": token, "password": "vera's new secret"})
+    response = client.post(
+        "/users/3/password", data={"csrf_token": token, "password": "vera's new secret"}
+    )
     assert response.status_code == 303
     assert victim.get("/account").status_code == 303
     assert log_in(auth_app.test_client(), "vera", "vera's new secret").status_code == 303
@@ -67,8 +88,12 @@ def test_assign_roles_and_reset_password(auth_app):
 
 def test_admin_cannot_lock_themselves_out(auth_app):
     client, token = _admin(auth_app)
-    response = client.post("/users/1", data={"csrf_token": token, "display_name": "Ada", "roles": ["admin"]})
-    assert response.status_code == 400 and "cannot disable yourself" in response.get_data(as_text=True)
+    response = client.post(
+        "/users/1", data={"csrf_token": token, "display_name": "Ada", "roles": ["admin"]}
+    )
+    assert response.status_code == 400 and "cannot disable yourself" in response.get_data(
+        as_text=True
+    )
     assert _user(auth_app, "ada").is_active
 
 

@@ -103,7 +103,8 @@ def test_anonymous_api_and_htmx_callers_get_401_json(auth_client):
     api = auth_client.get("/orders/view", headers={"Accept": "application/json"})
     assert api.status_code == 401 and api.json["detail"] == "Sign in first."
     htmx = auth_client.get(
-        "/orders/view", headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/orders/view?x=1"}
+        "/orders/view",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost/orders/view?x=1"},
     )
     assert htmx.status_code == 401
     assert htmx.headers["HX-Redirect"] == "/login?next=%2Forders%2Fview%3Fx%3D1"
@@ -116,10 +117,15 @@ def test_password_change_signs_out_other_sessions(auth_app):
     old_cookie = session_cookie(laptop)
     page = laptop.get("/account").get_data(as_text=True)
     new_password = "a brand new passphrase"
-    response = laptop.post("/account/password", data={
-        "csrf_token": csrf_from(page), "current_password": PASSWORDS["eddie"],
-        "new_password": new_password, "confirm_password": new_password,
-    })
+    response = laptop.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_from(page),
+            "current_password": PASSWORDS["eddie"],
+            "new_password": new_password,
+            "confirm_password": new_password,
+        },
+    )
     assert response.status_code == 303
     assert session_cookie(laptop) != old_cookie
     assert laptop.get("/account").status_code == 200
@@ -131,10 +137,15 @@ def test_password_change_signs_out_other_sessions(auth_app):
 def test_password_change_policy_messages(auth_client):
     log_in(auth_client, "eddie")
     page = auth_client.get("/account").get_data(as_text=True)
-    response = auth_client.post("/account/password", data={
-        "csrf_token": csrf_from(page), "current_password": PASSWORDS["eddie"],
-        "new_password": "short", "confirm_password": "short",
-    })
+    response = auth_client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_from(page),
+            "current_password": PASSWORDS["eddie"],
+            "new_password": "short",
+            "confirm_password": "short",
+        },
+    )
     assert response.status_code == 400
     assert "at least 10 characters" in response.get_data(as_text=True)
 

@@ -30,8 +30,16 @@ def test_create_list_set_role_disable(tmp_path):
     upgrade_state(url)
     empty = _run("list", "--state", url)
     assert empty.exit_code == 0 and "dashkit users create NAME --role admin" in empty.output
-    created = _run("create", "Root", "--role", "admin", "--password-stdin", "--state", url,
-                   input="a long root password\n")
+    created = _run(
+        "create",
+        "Root",
+        "--role",
+        "admin",
+        "--password-stdin",
+        "--state",
+        url,
+        input="a long root password\n",
+    )
     assert created.exit_code == 0, created.output
     assert "created user root with roles admin" in created.output
     stored = _users(url)["root"]
@@ -39,7 +47,9 @@ def test_create_list_set_role_disable(tmp_path):
     assert PasswordHasher().verify("a long root password", stored.password_hash)
     assert _run("set-role", "root", "admin", "editor", "--state", url).exit_code == 0
     listing = _run("list", "--state", url)
-    assert "root" in listing.output and "admin,editor" in listing.output and "active" in listing.output
+    assert (
+        "root" in listing.output and "admin,editor" in listing.output and "active" in listing.output
+    )
     assert _run("disable", "root", "--state", url).exit_code == 0
     assert not _users(url)["root"].is_active
 
@@ -47,12 +57,21 @@ def test_create_list_set_role_disable(tmp_path):
 def test_password_prompt_policy_and_errors(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.sqlite'}"
     upgrade_state(url)
-    prompted = _run("create", "ann", "--role", "viewer", "--state", url,
-                    input="ann's long secret\nann's long secret\n")
+    prompted = _run(
+        "create",
+        "ann",
+        "--role",
+        "viewer",
+        "--state",
+        url,
+        input="ann's long secret\nann's long secret\n",
+    )
     assert prompted.exit_code == 0, prompted.output
     short = _run("set-password", "ann", "--password-stdin", "--state", url, input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
-    unknown_role = _run("create", "bob", "--role", "wizard", "--password-stdin", "--state", url, input="x" * 12)
+    unknown_role = _run(
+        "create", "bob", "--role", "wizard", "--password-stdin", "--state", url, input="x" * 12
+    )
     assert unknown_role.exit_code == 1 and "unknown role wizard" in unknown_role.output
     missing = _run("disable", "nobody", "--state", url)
     assert missing.exit_code == 1 and "no user named 'nobody'" in missing.output
@@ -74,7 +93,15 @@ def test_app_option_uses_the_apps_state_database_and_roles(tmp_path, app_module)
             init_auth(app)
             return app
     """)
-    result = _run("create", "rita", "--role", "refunder", "--password-stdin", "--app", f"{module}:create_app()",
-                  input="rita's long secret\n")
+    result = _run(
+        "create",
+        "rita",
+        "--role",
+        "refunder",
+        "--password-stdin",
+        "--app",
+        f"{module}:create_app()",
+        input="rita's long secret\n",
+    )
     assert result.exit_code == 0, result.output
     assert _users(url)["rita"].password_hash.startswith("scrypt$n=1024,")
