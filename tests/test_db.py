@@ -338,6 +338,20 @@ def test_other_database_errors_stay_500(tmp_path) -> None:
     assert note_texts(app) == []
 
 
+@pytest.mark.parametrize("statement", ["SELECT missing_column FROM notes", "SELECT * FROM missing_table"])
+def test_a_wrong_statement_is_a_500_not_an_outage(database_url: str, statement: str) -> None:
+    app = make_app(database_url)
+
+    @app.route("/wrong")
+    def wrong(request):
+        request.db.execute(sa.text(statement))
+        return "unreachable"
+
+    response = app.test_client().get("/wrong", headers={"Accept": "application/json"})
+    assert response.status_code == 500
+    assert app.test_client().get("/notes").status_code == 200
+
+
 # -- pre-forking servers ------------------------------------------------------------------------
 
 PRELOADED_APP = '''

@@ -1,14 +1,8 @@
 """Databases: engines from URLs, per-request sessions, the state database and its migrations."""
 
-from dashkit.db.database import (
-    Database,
-    DatabaseUnavailable,
-    database_error_response,
-    get_database,
-    init_db,
-    is_unavailable,
-)
+from dashkit.db.database import Database, DatabaseUnavailable, get_database, init_db
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine, make_engine
+from dashkit.db.outage import database_error_response, is_unavailable
 from dashkit.db.urls import mask_url, normalise_url
 
 __all__ = [

@@ -10,19 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine
+from dashkit.db.outage import database_error_response
 from dashkit.db.urls import mask_url, normalise_url, same_database
 from dashkit.errors import ConfigError
-from dashkit.http import Request, Response, json_response
+from dashkit.http import Request, Response
 
 if TYPE_CHECKING:
     from dashkit.app import App, Handler
 
 logger = logging.getLogger("dashkit.db")
-
-RETRY_AFTER_SECONDS = 5
 
 
 class DatabaseUnavailable(ConfigError):
@@ -200,33 +198,3 @@ def _rollback(request: Request) -> None:
 def _close_sessions(request: Request, error: BaseException | None) -> None:
     for session in _request_sessions(request):
         session.close()
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """True when a database error means "cannot reach the database", not "bad statement"."""
-    if isinstance(error, sa.exc.TimeoutError):
-        return True
-    if isinstance(error, sa.exc.DBAPIError):
-        return error.connection_invalidated or isinstance(
-            error, (sa.exc.OperationalError, sa.exc.InterfaceError)
-        )
-    return False
-
-
-def database_error_response(request: Request, error: Exception) -> Response:
-    """503 (HTML, or JSON for API and htmx callers) when the database is unreachable; else 500."""
-    if not is_unavailable(error):
-        logger.error("database error on %s %s", request.method, request.path, exc_info=error)
-        request.error = error
-        return request.app.error_response(request, InternalServerError())
-    logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
-    unavailable = ServiceUnavailable(
-        "The database is not answering right now. Please try again in a moment."
-    )
-    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if request.wants_json or request.is_htmx:
-        body = {"error": unavailable.name, "status": 503, "detail": unavailable.description}
-        return json_response(body, status=503, headers=headers)
-    response = request.app.error_response(request, unavailable)
-    response.headers.update(headers)
-    return response
