@@ -172,3 +172,53 @@ def test_rehash_at_login_when_parameters_change(state_url):
         stored = db.scalar(sa.select(User.password_hash).where(User.username == "vera"))
     assert stored.startswith("scrypt$n=2048,")
     assert log_in(new_app.test_client(), "vera").status_code == 303
+
+
+def test_no_password_session_id_or_token_in_logs(auth_app, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)  # log every SQL statement
+    try:
+        client = auth_app.test_client()
+        log_in(client, "ada", "a wrong password")
+        log_in(client, "ada")
+        cookie = session_cookie(client)
+        token = csrf_from(client.get("/account").get_data(as_text=True))
+        client.post("/account/sessions", data={"csrf_token": token})
+        client.post("/users/new", data={"csrf_token": token, "username": "zed", "password": "zed's long secret"})
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    logged = caplog.text
+    assert "SELECT" in logged  # the SQL log was on
+    for secret in (PASSWORDS["ada"], "a wrong password", "zed's long secret", cookie, token):
+        assert secret not in logged
+
+
+def test_unknown_user_costs_one_hash_check_too(auth_app, monkeypatch):
+    from dashkit.auth.passwords import PasswordHasher
+
+    checked: list[str | None] = []
+    original = PasswordHasher.verify
+
+    def counting(self, password, encoded):
+        checked.append(encoded)
+        return original(self, password, encoded)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting)
+    log_in(auth_app.test_client(), "ada", "a wrong password")
+    log_in(auth_app.test_client(), "nobody", "a wrong password")
+    assert len(checked) == 2
+    assert all(encoded.startswith("scrypt$n=1024,r=8,p=1$") for encoded in checked)
+
+
+def test_base_template_renders_without_auth(app, client):
+    from dashkit.templating import render
+
+    @app.route("/plain")
+    def plain(request):
+        return render(request, "dashkit/base.html")
+
+    html = client.get("/plain").get_data(as_text=True)
+    assert 'class="skip-link"' in html and "Sign out" not in html and "hx-headers" not in html
+    assert 'id="messages" class="messages" aria-live="polite"></div>' in html
