@@ -99,15 +99,31 @@ def sign_originals(secret: str, model: str, pk: Sequence[Any], originals: Mappin
 
 def read_originals(secret: str, token: str | None, model: str, pk: Sequence[Any]) -> dict[str, Any]:
     """The snapshot inside `token`, after checking its signature, model and key."""
+    payload = _payload(secret, token, model)
+    if payload["k"] != [tag(part) for part in pk]:
+        raise BadOriginals("the form's loaded values belong to another row; reload it")
+    return dict(payload["v"])
+
+
+def read_row_token(secret: str, token: str | None, model: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The primary key and snapshot inside `token`, for forms listing several rows."""
+    payload = _payload(secret, token, model)
+    parts = [untag(part) for part in payload["k"]]
+    if not all(comparable for comparable, _ in parts):
+        raise BadOriginals("the form names a row by a key that cannot be read back")
+    return tuple(value for _, value in parts), dict(payload["v"])
+
+
+def _payload(secret: str, token: str | None, model: str) -> dict[str, Any]:
     if not token or "." not in token:
         raise BadOriginals("the form did not carry the values it was loaded with; reload it")
     body, _, signature = token.rpartition(".")
     if not hmac.compare_digest(signature, _signature(secret, body)):
         raise BadOriginals("the form's loaded values were altered; reload it")
-    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
-    if payload["m"] != model or payload["k"] != [tag(part) for part in pk]:
-        raise BadOriginals("the form's loaded values belong to another row; reload it")
-    return dict(payload["v"])
+    payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    if payload["m"] != model:
+        raise BadOriginals("the form's loaded values belong to another table; reload it")
+    return payload
 
 
 def _signature(secret: str, body: str) -> str:

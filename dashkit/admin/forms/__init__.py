@@ -18,6 +18,8 @@ from dashkit.admin.forms.fields import (
     TimeField,
     UuidField,
 )
+from dashkit.admin.forms.binding import BoundField, bind_fields
+from dashkit.admin.forms.choices import row_label, search_targets
 from dashkit.admin.forms.form import FormResult, coerce_form
 from dashkit.admin.forms.introspect import fields_for, scalar_field
 from dashkit.admin.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
@@ -27,6 +29,7 @@ __all__ = [
     "UNSET",
     "BinaryField",
     "BooleanField",
+    "BoundField",
     "ChoiceField",
     "DateField",
     "DateTimeField",
@@ -43,7 +46,10 @@ __all__ = [
     "TextField",
     "TimeField",
     "UuidField",
+    "bind_fields",
     "coerce_form",
     "fields_for",
+    "row_label",
     "scalar_field",
+    "search_targets",
 ]

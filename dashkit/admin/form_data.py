@@ -1,0 +1,127 @@
+"""The data behind the create, edit, delete and cell-edit pages: fields, originals, dependents.
+
+Pure of HTTP: each function takes the request's sessions and a ModelAdmin and returns
+what the template (or a test) needs, so the views in `write_views` stay thin.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapper, Session
+
+from dashkit.admin.forms import Field, fields_for, row_label
+from dashkit.admin.originals import read_originals, sign_originals, snapshot
+from dashkit.admin.writes import row_values, snapshot_keys
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+
+INLINE_KINDS = ("string", "integer", "number", "boolean", "date", "datetime", "time", "enum")
+"""Column kinds a list cell can be edited in place."""
+DEPENDENT_SAMPLES = 5
+
+
+def app_timezone(request: Request) -> zoneinfo.ZoneInfo:
+    """The zone naive form input is read in: config TIMEZONE, default UTC."""
+    return zoneinfo.ZoneInfo(request.app.config.get_str("TIMEZONE") or "UTC")
+
+
+def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) -> list[Field]:
+    """The fields of the create or edit form, honouring `form_fields`, `exclude`, read-only ones.
+
+    Primary key columns are typed in on create (when the database does not generate
+    them) and fixed on edit.
+    """
+    skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
+    fields = fields_for(
+        model_admin.model,
+        only=model_admin.form_fields,
+        exclude=skipped,
+        timezone=app_timezone(request),
+    )
+    if creating:
+        return fields
+    return [item for item in fields if not item.primary_key]
+
+
+def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | None:
+    """The field for editing one list cell in place, when that column allows it."""
+    column = model_admin.info.columns.get(name)
+    if column is None or column.primary_key or column.relation or column.kind not in INLINE_KINDS:
+        return None
+    if name in model_admin.readonly_fields or name in model_admin.exclude:
+        return None
+    matches = [item for item in form_fields(request, model_admin, creating=False) if item.name == name]
+    return matches[0] if matches else None
+
+
+def secret(request: Request) -> str:
+    return request.app.config.require("SECRET_KEY")
+
+
+def originals_token(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...], obj: Any, keys: list[str]) -> str:
+    """The signed snapshot of `obj` for a form showing `keys`."""
+    keys = snapshot_keys(model_admin.model, keys)
+    return sign_originals(secret(request), model_admin.slug, pk, snapshot(row_values(obj, keys)))
+
+
+def posted_originals(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> dict[str, Any]:
+    """The snapshot the posted form carries; raises `BadOriginals`."""
+    token = request.form.get("_originals")
+    return read_originals(secret(request), token, model_admin.slug, pk)
+
+
+@dataclass
+class Dependents:
+    """Rows of another table that refer to the row about to be deleted."""
+
+    table: str
+    label: str
+    count: int
+    more: bool
+    samples: list[str]
+
+
+def dependents(session: Session, model_admin: ModelAdmin, obj: Any) -> list[Dependents]:
+    """For each foreign key pointing at this row's table: how many rows (bounded) and a few names."""
+    mapper: Mapper[Any] = sa.inspect(model_admin.model)
+    table = mapper.local_table
+    found: list[Dependents] = []
+    for other in mapper.registry.mappers:
+        other_table = other.local_table
+        for constraint in getattr(other_table, "foreign_key_constraints", ()):
+            if constraint.referred_table is not table:
+                continue
+            conditions = [
+                element.parent == getattr(obj, mapper.get_property_by_column(element.column).key)
+                for element in constraint.elements
+            ]
+            limit = 100
+            rows = session.scalars(
+                sa.select(other.class_).where(*conditions).limit(limit + 1)
+            ).all()
+            if not rows:
+                continue
+            found.append(
+                Dependents(
+                    table=other_table.name,
+                    label=other.class_.__name__,
+                    count=min(len(rows), limit),
+                    more=len(rows) > limit,
+                    samples=[row_label(row) for row in rows[:DEPENDENT_SAMPLES]],
+                )
+            )
+    return found
+
+
+def display_value(item: Field, value: Any) -> str:
+    """A stored value as the conflict page shows it."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    text = item.format(value)
+    return text if text != "" else "—"
