@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 import dashkit
-from dashkit.cli import core, db, init, inspection, users
+from dashkit.cli import core, db, eject, init, inspection, users
 
 
 @click.group()
@@ -17,6 +17,7 @@ def main() -> None:
 main.add_command(core.routes)
 main.add_command(core.run)
 main.add_command(db.db)
+main.add_command(eject.eject)
 main.add_command(init.init)
 main.add_command(inspection.inspect)
 main.add_command(users.users)

@@ -128,7 +128,9 @@ def _identity_columns(table: sa.Table) -> list[sa.Column]:
     ):
         if constraint.columns and not any(column.nullable for column in constraint.columns):
             return list(constraint.columns)
-    return [column for column in table.columns if not isinstance(column.type, _UNHASHABLE)]
+    usable = [column for column in table.columns if not isinstance(column.type, _UNHASHABLE)]
+    # Columns of a declared type first: the first identity column is the default sort.
+    return sorted(usable, key=lambda column: isinstance(column.type, sa.types.NullType))
 
 
 def _table_read_only_reason(table: sa.Table, is_view: bool) -> str | None:

@@ -49,3 +49,14 @@ def strip_key_suffix(column_name: str) -> str:
     """`AlbumId` → `Album`, `artist_id` → `artist`; a name without such suffix is returned as is."""
     match = re.fullmatch(r"(.+?)_?(?:id|Id|ID)", column_name)
     return match.group(1) if match else column_name
+
+
+def url_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """A unique URL-safe slug per table key: `Order Details` → `order-details`, `Bücher` → `bucher`."""
+    taken: set[str] = set()
+    slugs = {}
+    for key in keys:
+        folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+        slug = re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-") or "table"
+        slugs[key] = unique_name([slug], taken)
+    return slugs

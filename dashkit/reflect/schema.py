@@ -16,8 +16,9 @@ from sqlalchemy.dialects import mysql
 
 logger = logging.getLogger("dashkit.reflect")
 
-# dashkit's own state tables are never served as data, even when they share the database.
+# dashkit's own state tables and Alembic's version table are bookkeeping, never served as data.
 _HIDDEN_PREFIXES = ("dashkit_",)
+_HIDDEN_NAMES = ("alembic_version",)
 
 # Cheap catalog queries whose result changes whenever anything the admin depends on does;
 # their hash keys the metadata cache. Each returns rows of plain values.
@@ -66,7 +67,7 @@ class Selection:
 
     def wants(self, name: str, schema: str | None) -> bool:
         """True when the table `name` in `schema` passes the include/exclude globs."""
-        if name.lower().startswith(_HIDDEN_PREFIXES):
+        if name.lower().startswith(_HIDDEN_PREFIXES) or name.lower() in _HIDDEN_NAMES:
             return False
         names = [name.lower()] + ([f"{schema}.{name}".lower()] if schema else [])
 

@@ -9,10 +9,11 @@ from dashkit.demo import build_demo_database
 from dashkit.reflect import reflect
 
 
-def _content(path) -> str:
+def _content(path) -> list[str]:
+    """Every statement that rebuilds the database; sorted, as index creation order may vary."""
     connection = sqlite3.connect(path)
     try:
-        return "\n".join(connection.iterdump())
+        return sorted(connection.iterdump())
     finally:
         connection.close()
 
