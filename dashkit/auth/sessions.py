@@ -167,12 +167,16 @@ class SessionStore:
         db.execute(sa.delete(UserSession).where(UserSession.expires_at <= utcnow()))
 
     def save(self, request: Request, response: Response) -> None:
-        """Write the session back if it changed, refresh its expiry, and set the cookie."""
+        """Write the session back if it changed, refresh its expiry, and set the cookie.
+
+        Error responses write nothing: their transaction is rolled back, and a cookie
+        naming a row that was never committed would only make the next form fail.
+        """
         session: Session = request.session
         if session._record is None and session.modified and session._data:
             self._ensure_record(request, session)
         record = session._record
-        if record is None:
+        if record is None or response.status_code >= 400:
             if session.ended:
                 self._clear_cookie(request, response)
             return

@@ -128,3 +128,17 @@ def test_login_purges_expired_sessions(auth_app, clock):
     with auth_app.state_session() as db:
         owners = db.scalars(sa.select(UserSession.user_id)).all()
     assert owners == [2]
+
+
+def test_error_responses_start_no_session(auth_app):
+    from dashkit.templating import render
+
+    @auth_app.route("/broken-form")
+    def broken_form(request):
+        return render(request, "auth/login.html", status=400, next=None, username="", error="Bad")
+
+    client = auth_app.test_client()
+    response = client.get("/broken-form")
+    assert response.status_code == 400 and "Set-Cookie" not in response.headers
+    with auth_app.state_session() as db:
+        assert db.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
