@@ -101,7 +101,7 @@ def test_a_missing_driver_names_the_extra_to_install(monkeypatch) -> None:
 
 
 def test_sqlite_files_get_foreign_keys_and_wal(tmp_path) -> None:
-    engine = make_engine(str(tmp_path / "fk.sqlite"))
+    engine = make_engine(tmp_path / "fk.sqlite")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

@@ -16,7 +16,7 @@ DEFAULT_TIMEOUT = 10.0
 
 
 def make_engine(
-    url: str | sa.URL, *, timeout: float | None = DEFAULT_TIMEOUT, statement_timeout: bool = True
+    url: str | os.PathLike[str] | sa.URL, *, timeout: float | None = DEFAULT_TIMEOUT, statement_timeout: bool = True
 ) -> sa.Engine:
     """An engine with pre-ping and bounded waits; SQLite gets foreign keys, WAL and a busy timeout.
 
@@ -28,7 +28,7 @@ def make_engine(
     backend = parsed.get_backend_name()
     options: dict[str, Any] = {"pool_pre_ping": True}
     connect_args: dict[str, Any] = {}
-    if timeout is not None and backend != "sqlite":
+    if timeout is not None and not _is_memory_sqlite(parsed):
         options["pool_timeout"] = timeout
     if backend == "sqlite":
         connect_args["check_same_thread"] = False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -19,9 +20,11 @@ DRIVERS = {
 _SCHEME_ALIASES = {"postgres": "postgresql"}
 
 
-def normalise_url(url: str | sa.URL) -> sa.URL:
+def normalise_url(url: str | os.PathLike[str] | sa.URL) -> sa.URL:
     """Parse a user's URL: `postgres://` and `postgresql://` use psycopg, `mysql://` and
     `mariadb://` use pymysql, and a bare path names a SQLite file."""
+    if isinstance(url, os.PathLike):
+        url = os.fspath(url)
     if isinstance(url, sa.URL):
         parsed = url
     elif "://" not in url:

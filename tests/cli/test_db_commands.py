@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -39,20 +38,6 @@ def create_app(config=None):
     init_db(app, metadata=Base.metadata)
     return app
 '''
-
-
-def dashkit(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the dashkit command in a fresh process, as a deploy script would."""
-    import os
-
-    return subprocess.run(
-        [sys.executable, "-c", "from dashkit.cli import main; main()", *args],
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def table_names(url: str) -> set[str]:
@@ -92,35 +77,35 @@ def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
     assert "pw1234" not in result.output and "Traceback" not in result.output
 
 
-def test_app_models_get_their_own_revisions(database_url: str, tmp_path: Path) -> None:
-    (tmp_path / "shop.py").write_text(textwrap.dedent(SHOP_MODELS.format(extra_column="")))
-    env = {"DASHKIT_DATABASE_URL": database_url}
-    app = "shop:create_app()"
+def test_app_models_get_their_own_revisions(database_url: str, app_module, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("DASHKIT_DATABASE_URL", database_url)
+    runner = CliRunner()
+    app = f"{app_module(SHOP_MODELS.format(extra_column=''))}:create_app()"
 
-    written = dashkit("db", "revision", "--autogenerate", "-m", "create products", "--app", app, cwd=tmp_path, env=env)
-    assert written.returncode == 0, written.stderr
+    def db(*args: str, app: str = app):
+        return runner.invoke(main, ["db", *args, "--app", app])
+
+    written = db("revision", "--autogenerate", "-m", "create products")
+    assert written.exit_code == 0, written.output
     revisions = list((tmp_path / "migrations" / "versions").glob("*create_products.py"))
     assert len(revisions) == 1 and "create_table('products'" in revisions[0].read_text()
 
-    upgraded = dashkit("db", "upgrade", "--app", app, cwd=tmp_path, env=env)
-    assert upgraded.returncode == 0, upgraded.stderr
+    upgraded = db("upgrade")
+    assert upgraded.exit_code == 0, upgraded.output
     assert table_names(database_url) == {"products", "alembic_version"}
-
-    state = dashkit("db", "upgrade", "--app", app, "--state", cwd=tmp_path, env=env)
-    assert state.returncode == 0, state.stderr
+    state = db("upgrade", "--state")
+    assert state.exit_code == 0, state.output
     assert {"dashkit_users", STATE_VERSION_TABLE} < table_names(database_url)
-    assert dashkit("db", "check", "--app", app, cwd=tmp_path, env=env).returncode == 0
-    assert dashkit("db", "check", "--app", app, "--state", cwd=tmp_path, env=env).returncode == 0
+    assert db("check").exit_code == 0  # each side ignores the other's tables
+    assert db("check", "--state").exit_code == 0
 
-    (tmp_path / "shop.py").write_text(
-        textwrap.dedent(SHOP_MODELS.format(extra_column="price: Mapped[int] = mapped_column(default=0)"))
-    )
-    changed = dashkit("db", "check", "--app", app, cwd=tmp_path, env=env)
-    assert changed.returncode == 1
-    assert "price" in changed.stderr and "differ" in changed.stderr
+    changed_app = f"{app_module(SHOP_MODELS.format(extra_column='price: Mapped[int] = mapped_column(default=0)'))}:create_app()"
+    changed = db("check", app=changed_app)
+    assert changed.exit_code == 1
+    assert "price" in changed.output and "differ" in changed.output
 
-    downgraded = dashkit("db", "downgrade", "base", "--app", app, cwd=tmp_path, env=env)
-    assert downgraded.returncode == 0, downgraded.stderr
+    downgraded = db("downgrade", "base")
+    assert downgraded.exit_code == 0, downgraded.output
     assert "products" not in table_names(database_url)
     assert "dashkit_users" in table_names(database_url)  # the app's downgrade leaves dashkit's tables
 
