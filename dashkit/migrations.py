@@ -29,6 +29,7 @@ from dashkit.db.database import get_database
 from dashkit.db.engines import make_engine
 from dashkit.db.urls import mask_url, normalise_url
 from dashkit.errors import ConfigError
+from dashkit.loading import load_app
 from dashkit.resources import shipped_path
 from dashkit.state import STATE_VERSION_TABLE, StateBase
 
@@ -172,8 +173,6 @@ def _target_from(config: Config) -> MigrationTarget:
     target = config.attributes.get(TARGET_ATTRIBUTE)
     if target is not None:
         return target
-    from dashkit.loading import load_app
-
     if config.config_file_name and config.file_config.has_section("loggers"):
         logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
