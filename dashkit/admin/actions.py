@@ -6,10 +6,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dashkit.admin.keys import pk_of
+from dashkit.admin.writes import delete_row, primary_key_of
+from dashkit.audit import DELETE, record
+from dashkit.errors import DashkitError
+
 if TYPE_CHECKING:
     from dashkit.http import Request
 
 ActionFunction = Callable[[Any, "Request", Sequence[Any]], "str | None"]
+
+
+class ActionError(DashkitError):
+    """Raised by an action to refuse with a message for the user; nothing it did is kept."""
 
 
 @dataclass(frozen=True)
@@ -64,11 +73,16 @@ def action(
 
 
 def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
-    """Delete every selected row, in the request's transaction."""
-    session = request.db
+    """Delete every selected row through the scope, each recorded in the audit trail."""
     for row in rows:
-        session.delete(row)
-    session.flush()
+        pk = pk_of(model_admin, row)
+        result = delete_row(
+            request.db,
+            model_admin.model,
+            primary_key_of(row),
+            scope=lambda statement: model_admin.scope(request, statement),
+        )
+        record(request, DELETE, model_admin.slug, pk, result.changes, summary=model_admin.row_label(row))
     noun = model_admin.label if len(rows) == 1 else model_admin.label_plural
     return f"Deleted {len(rows)} {noun}."
 

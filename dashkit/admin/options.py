@@ -95,6 +95,16 @@ class ModelAdmin:
         """The permission string a verb needs: `"<slug>.<verb>"` unless overridden."""
         return self.permissions.get(verb, f"{self.slug}.{verb}")
 
+    def row_label(self, row: Any) -> str:
+        """How a row is named in links, selections and confirmations."""
+        for column in self.info.columns.values():
+            if column.kind == "string" and not column.primary_key:
+                value = getattr(row, column.name, None)
+                if value:
+                    return str(value)
+        keys = ", ".join(str(getattr(row, name)) for name in self.info.primary_key)
+        return f"{self.label} {keys}"
+
     def field(self, name: str) -> DisplayField | None:
         """A displayable field by name (list columns and any other column of the model)."""
         if name in self.fields:

@@ -96,14 +96,14 @@ def read_list_state(model_admin: ModelAdmin, args: MultiDict[str, str]) -> ListS
         unknown = [name for name in chosen if name not in known]
         if unknown:
             state.notices.append(f"Unknown columns ignored: {', '.join(unknown)}.")
-        state.custom_columns = bool(state.columns)
+        state.custom_columns = bool(state.columns) and state.columns != known
     if not state.columns:
         state.columns = known
     size = args.get("size", "")
     if size:
         if size.isdigit() and int(size) in model_admin.page_size_choices:
             state.page_size = int(size)
-            state.custom_size = True
+            state.custom_size = state.page_size != model_admin.page_size
         else:
             state.notices.append(f"Page size {size!r} is not offered; showing {state.page_size}.")
     state.after = args.get("after") or None

@@ -1,0 +1,19 @@
+"""The admin: `Admin(app)`, `admin.register(Model, ModelAdmin)`, list/detail pages and actions."""
+
+from dashkit.admin.actions import Action, ActionError, action
+from dashkit.admin.errors import OptionError
+from dashkit.admin.keys import decode_pk, encode_pk
+from dashkit.admin.options import ModelAdmin
+from dashkit.admin.registry import Admin, get_admin
+
+__all__ = [
+    "Action",
+    "ActionError",
+    "Admin",
+    "ModelAdmin",
+    "OptionError",
+    "action",
+    "decode_pk",
+    "encode_pk",
+    "get_admin",
+]

@@ -1,0 +1,75 @@
+"""The bulk-action view: confirm what will change, then apply the action in one transaction."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dashkit.admin.actions import ActionError
+from dashkit.admin.integrity import IntegrityRefusal
+from dashkit.admin.keys import pk_of
+from dashkit.admin.rows import get_rows
+from dashkit.admin.lookup import list_url, model_admin_for
+from dashkit.admin.writes import ConflictError
+from dashkit.auth import flash, require_permission
+from dashkit.http import Response, abort, hx_redirect, redirect
+from dashkit.templating import render
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+    from dashkit.routing import Blueprint
+
+CONFIRM_TEMPLATE = "admin/confirm_action.html"
+REFUSALS = (ActionError, IntegrityRefusal, ConflictError)
+
+
+def register_routes(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/<slug>/actions", "action", run_action, methods=("POST",))
+
+
+def run_action(request: Request, slug: str) -> Response:
+    """First POST: the confirmation page (or dialog). Second POST with `confirm=1`: apply it."""
+    model_admin = model_admin_for(request, slug, "view")
+    name = request.form.get("action", "")
+    action = model_admin.bulk_actions.get(name)
+    if action is None:
+        abort(400, f"{name!r} is not an action of {model_admin.label_plural}.")
+    require_permission(request, model_admin.permission(action.verb))
+    back = _back_url(request, model_admin)
+    pks = request.form.getlist("pk")
+    if not pks:
+        flash(request, "Select at least one row first.", "warning")
+        return _go(request, back)
+    rows = get_rows(request, model_admin, pks)
+    context = {
+        "model_admin": model_admin,
+        "action": action,
+        "rows": rows,
+        "pks": [pk_of(model_admin, row) for row in rows],
+        "labels": [model_admin.row_label(row) for row in rows],
+        "back_url": back,
+        "page_title": f"{action.label}: confirm",
+    }
+    if request.form.get("confirm") != "1":
+        block = "dialog" if request.is_htmx else None
+        return render(request, CONFIRM_TEMPLATE, block=block, **context)
+    try:
+        message = action.function(model_admin, request, rows)
+    except REFUSALS as refusal:
+        request.db.rollback()
+        error = f"Nothing was changed: {refusal}"
+        block = "dialog" if request.is_htmx else None
+        return render(request, CONFIRM_TEMPLATE, block=block, status=409, error=error, **context)
+    flash(request, message or f"{action.label}: done for {len(rows)} {model_admin.label_plural}.", "success")
+    return _go(request, back)
+
+
+def _back_url(request: Request, model_admin: ModelAdmin) -> str:
+    """The list page the user came from, if it is this model's list; else its first page."""
+    plain = list_url(request, model_admin)
+    wanted = request.form.get("next", "")
+    return wanted if wanted.split("?", 1)[0] == plain else plain
+
+
+def _go(request: Request, url: str) -> Response:
+    return hx_redirect(url) if request.is_htmx else redirect(url)

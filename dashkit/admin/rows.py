@@ -1,0 +1,63 @@
+"""Loading rows by primary key through the row scope: every read and write path starts here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from dashkit.admin.keys import decode_pk
+from dashkit.http import abort
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+
+
+def scoped_select(request: Request, model_admin: ModelAdmin) -> sa.Select[Any]:
+    """`SELECT model` restricted by the ModelAdmin's scope for this request."""
+    return model_admin.scope(request, sa.select(model_admin.model))
+
+
+def pk_condition(model_admin: ModelAdmin, values: Sequence[Any]) -> sa.ColumnElement[bool]:
+    columns = [model_admin.info.columns[name].attribute for name in model_admin.info.primary_key]
+    return sa.and_(*(column == value for column, value in zip(columns, values, strict=True)))
+
+
+def get_row(request: Request, model_admin: ModelAdmin, pk: str, *, for_update: bool = False) -> Any:
+    """The row a URL's key names, if the scope lets this request see it; else 404."""
+    try:
+        values = decode_pk(model_admin, pk)
+    except ValueError:
+        abort(404, f"No {model_admin.label} has the key {pk!r}.")
+    statement = scoped_select(request, model_admin).where(pk_condition(model_admin, values))
+    if for_update:
+        statement = statement.with_for_update()
+    row = request.db.scalars(statement).first()
+    if row is None:
+        abort(404, f"No {model_admin.label} has the key {pk!r}.")
+    return row
+
+
+def get_rows(request: Request, model_admin: ModelAdmin, pks: Sequence[str]) -> list[Any]:
+    """The rows of several keys (a bulk selection); 404 if any is malformed or out of scope."""
+    wanted = []
+    for pk in dict.fromkeys(pks):
+        try:
+            wanted.append(decode_pk(model_admin, pk))
+        except ValueError:
+            abort(404, f"No {model_admin.label} has the key {pk!r}.")
+    if not wanted:
+        return []
+    key_names = model_admin.info.primary_key
+    if len(key_names) == 1:
+        column = model_admin.info.columns[key_names[0]].attribute
+        condition = column.in_([values[0] for values in wanted])
+    else:
+        condition = sa.or_(*(pk_condition(model_admin, values) for values in wanted))
+    statement = scoped_select(request, model_admin).where(condition)
+    rows = list(request.db.scalars(statement))
+    if len(rows) != len(wanted):
+        abort(404, f"Some selected {model_admin.label_plural} do not exist or are not yours to see.")
+    return rows

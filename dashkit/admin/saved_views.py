@@ -1,0 +1,73 @@
+"""Saved views: a user's named list states (search, filters, sort, columns) per model."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode
+
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from dashkit.admin.query import read_list_state
+from dashkit.admin.lookup import list_url, model_admin_for
+from dashkit.auth import flash, require_login
+from dashkit.http import Response, abort, redirect
+from dashkit.state import SavedView
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+    from dashkit.routing import Blueprint
+
+NAME_LENGTH = 150
+
+
+def register_routes(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/<slug>/views", "save_view", save_view, methods=("POST",))
+    blueprint.add_url_rule("/<slug>/views/<int:view_id>/delete", "delete_view", delete_view, methods=("POST",))
+
+
+def saved_views_for(request: Request, model_admin: ModelAdmin) -> list[SavedView]:
+    """The signed-in user's saved views of a model, by name."""
+    user = require_login(request)
+    statement = sa.select(SavedView).where(SavedView.user_id == user.id, SavedView.model == model_admin.slug)
+    return list(request.state_db.scalars(statement.order_by(SavedView.name)))
+
+
+def clean_query_string(model_admin: ModelAdmin, query_string: str) -> str:
+    """The list state of a query string, re-encoded: unknown names and page positions dropped."""
+    state = read_list_state(model_admin, MultiDict(parse_qsl(query_string.lstrip('?'))))
+    return urlencode(list(state.query_args().items(multi=True)))
+
+
+def save_view(request: Request, slug: str) -> Response:
+    model_admin = model_admin_for(request, slug, "view")
+    user = require_login(request)
+    name = request.form.get("name", "").strip()[:NAME_LENGTH]
+    query_string = clean_query_string(model_admin, request.form.get("query", ""))
+    target = list_url(request, model_admin) + (f"?{query_string}" if query_string else "")
+    if not name:
+        flash(request, "Give the view a name to save it.", "error")
+        return redirect(target)
+    existing = request.state_db.scalars(
+        sa.select(SavedView).where(
+            SavedView.user_id == user.id, SavedView.model == model_admin.slug, SavedView.name == name
+        )
+    ).first()
+    if existing is None:
+        request.state_db.add(SavedView(user_id=user.id, model=model_admin.slug, name=name, query_string=query_string))
+    else:
+        existing.query_string = query_string
+    flash(request, f"Saved the view {name!r}.", "success")
+    return redirect(target)
+
+
+def delete_view(request: Request, slug: str, view_id: int) -> Response:
+    model_admin = model_admin_for(request, slug, "view")
+    user = require_login(request)
+    view = request.state_db.get(SavedView, view_id)
+    if view is None or view.user_id != user.id or view.model != model_admin.slug:
+        abort(404, "No such saved view.")
+    request.state_db.delete(view)
+    flash(request, f"Deleted the view {view.name!r}.", "success")
+    return redirect(list_url(request, model_admin))

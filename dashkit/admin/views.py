@@ -1,0 +1,202 @@
+"""Read-only admin pages: index, list (page and htmx fragment), count, detail, autocomplete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.datastructures import MultiDict
+
+from dashkit.admin.display import DisplayField, humanize
+from dashkit.admin.keys import encode_pk, pk_of
+from dashkit.admin.lookup import admin_of, can_write, list_url, model_admin_for, page_template, with_args
+from dashkit.admin.query import ListQuery, read_list_state
+from dashkit.admin.rows import get_row, scoped_select
+from dashkit.admin.saved_views import saved_views_for
+from dashkit.auth import has_permission, require_login, require_permission
+from dashkit.http import Response, abort
+from dashkit.templating import render
+
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.admin.registry import Admin
+    from dashkit.http import Request
+    from dashkit.routing import Blueprint
+
+RESULTS_TARGET = "results"
+AUTOCOMPLETE_LIMIT = 20
+
+
+def register_routes(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/", "index", index)
+    blueprint.add_url_rule("/<slug>/", "list", list_view)
+    blueprint.add_url_rule("/<slug>/count", "count", count_view)
+    blueprint.add_url_rule("/<slug>/autocomplete/<field>", "autocomplete", autocomplete)
+    blueprint.add_url_rule("/<slug>/<pk>/", "detail", detail)
+
+
+# -- index ---------------------------------------------------------------------------------------
+
+def index(request: Request) -> Response:
+    require_login(request)
+    admin = admin_of(request)
+    return render(request, "admin/index.html", groups=admin.visible(request), page_title=admin.title)
+
+
+# -- list ----------------------------------------------------------------------------------------
+
+def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
+    """Everything the list page and its htmx fragment show, from the request's arguments."""
+    state = read_list_state(model_admin, request.args)
+    query = ListQuery(model_admin, state, request)
+    page = query.page(request.db)
+    fields = [field for field in model_admin.list_fields if field.name in state.columns]
+    admin = admin_of(request)
+    links = {field.name: _link_target(request, admin, model_admin, field) for field in fields}
+    return {
+        "model_admin": model_admin,
+        "state": state,
+        "page": page,
+        "current_sort": state.sort or model_admin.default_ordering[0],
+        "count_url": with_args(request.url_for("admin.count", slug=model_admin.slug), state.query_args()),
+        "export_url": lambda fmt: with_args(
+            request.url_for("admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
+        ),
+        "saved_views": saved_views_for(request, model_admin),
+        "fields": fields,
+        "links": links,
+        "list_url": lambda **changes: list_url(request, model_admin, state.query_args(**changes)),
+        "sort_url": lambda field: _sort_url(request, model_admin, state, field),
+        "pk_of": lambda row: pk_of(model_admin, row),
+        "key_text": lambda value: encode_pk([value]),
+        "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
+        "actions": {
+            name: action
+            for name, action in model_admin.bulk_actions.items()
+            if has_permission(request, model_admin.permission(action.verb))
+        },
+        "can_export": has_permission(request, model_admin.permission("export")),
+        "can_add": can_write(request, model_admin, "add", "admin.create"),
+        "page_title": model_admin.label_plural.capitalize(),
+    }
+
+
+def _sort_url(request: Request, model_admin: ModelAdmin, state: Any, field: DisplayField) -> str:
+    descending = state.sort == (field.name, False)
+    value = f"-{field.name}" if descending else field.name
+    return list_url(request, model_admin, state.query_args(sort=value, after=None, before=None, last=None))
+
+
+def _link_target(request: Request, admin: Admin, model_admin: ModelAdmin, field: DisplayField) -> ModelAdmin | None:
+    """The registered ModelAdmin a foreign-key column points to, if the user may view it."""
+    if field.column is None or field.column.relation is None or field.relations:
+        return None
+    target = admin.for_model(model_admin.info.relations[field.column.relation].target)
+    if target is None or not has_permission(request, target.permission("view")):
+        return None
+    return target
+
+
+def list_view(request: Request, slug: str) -> Response:
+    model_admin = model_admin_for(request, slug, "view")
+    context = list_context(request, model_admin)
+    block = RESULTS_TARGET if request.is_htmx and request.htmx_target == RESULTS_TARGET else None
+    return render(request, page_template(request, model_admin, "list"), block=block, **context)  # type: ignore[arg-type]
+
+
+def count_view(request: Request, slug: str) -> Response:
+    model_admin = model_admin_for(request, slug, "view")
+    state = read_list_state(model_admin, request.args)
+    total = ListQuery(model_admin, state, request).total(request.db)
+    block = "total" if request.is_htmx else None
+    return render(
+        request,
+        "admin/count.html",
+        block=block,
+        model_admin=model_admin,
+        total=total,
+        back_url=list_url(request, model_admin, state.query_args()),
+        page_title=f"{model_admin.label_plural.capitalize()}: count",
+    )
+
+
+def autocomplete(request: Request, slug: str, field: str) -> Response:
+    """`<option>`s of the rows a foreign-key filter may pick, searched by `q`, in scope."""
+    model_admin = model_admin_for(request, slug, "view")
+    spec = model_admin.filters.get(field)
+    if spec is None or spec.kind != "relation" or spec.target is None:
+        abort(404, f"{field!r} is not a foreign-key filter of {model_admin.label_plural}.")
+    target = admin_of(request).for_model(spec.target)
+    if target is None or len(target.info.primary_key) != 1:
+        abort(404, f"{humanize(field)} points to a model the admin does not list.")
+    require_permission(request, target.permission("view"))
+    text = request.args.get("q") or request.args.get(f"f.{field}", "")
+    state = read_list_state(target, MultiDict({"q": text}))
+    state.page_size = AUTOCOMPLETE_LIMIT
+    rows = ListQuery(target, state, request).page(request.db).rows
+    key = target.info.primary_key[0]
+    options = [(getattr(row, key), target.row_label(row)) for row in rows]
+    return render(request, "admin/autocomplete.html", options=options)
+
+
+# -- detail --------------------------------------------------------------------------------------
+
+@dataclass
+class RelatedRows:
+    """The first rows of a one-to-many relation on a detail page, and the list holding all."""
+
+    label: str
+    target: ModelAdmin
+    rows: list[Any]
+    more: bool
+    list_url: str | None
+
+
+def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[str, Any]:
+    """A row with every column formatted, its foreign keys as links, and its children."""
+    row = get_row(request, model_admin, pk)
+    admin = admin_of(request)
+    fields = [model_admin.field(name) for name in model_admin.info.columns]
+    links = {field.name: _link_target(request, admin, model_admin, field) for field in fields if field}
+    return {
+        "model_admin": model_admin,
+        "row": row,
+        "pk": pk,
+        "fields": fields,
+        "links": links,
+        "related": _related_rows(request, admin, model_admin, row),
+        "key_text": lambda value: encode_pk([value]),
+        "child_pk": pk_of,
+        "can_change": can_write(request, model_admin, "change", "admin.edit"),
+        "can_delete": can_write(request, model_admin, "delete", "admin.delete"),
+        "page_title": f"{model_admin.label.capitalize()}: {model_admin.row_label(row)}",
+        "back_url": list_url(request, model_admin),
+    }
+
+
+def _related_rows(request: Request, admin: Admin, model_admin: ModelAdmin, row: Any) -> list[RelatedRows]:
+    result = []
+    for relation in model_admin.info.relations.values():
+        if relation.direction != "one_to_many" or len(relation.remote_columns) != 1:
+            continue
+        target = admin.for_model(relation.target)
+        if target is None or not has_permission(request, target.permission("view")):
+            continue
+        remote = relation.remote_columns[0]
+        value = getattr(row, relation.local_columns[0])
+        column = target.info.columns[remote].attribute
+        statement = scoped_select(request, target).where(column == value)
+        statement = statement.order_by(*(target.info.columns[k].attribute for k in target.info.primary_key))
+        children = list(request.db.scalars(statement.limit(model_admin.detail_relation_rows + 1)))
+        url = None
+        if remote in target.filters:
+            url = list_url(request, target, MultiDict({f"f.{remote}": str(value)}))
+        more = len(children) > model_admin.detail_relation_rows
+        result.append(RelatedRows(humanize(relation.name), target, children[: model_admin.detail_relation_rows], more, url))
+    return result
+
+
+def detail(request: Request, slug: str, pk: str) -> Response:
+    model_admin = model_admin_for(request, slug, "view")
+    context = detail_context(request, model_admin, pk)
+    return render(request, page_template(request, model_admin, "detail"), **context)  # type: ignore[arg-type]

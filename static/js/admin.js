@@ -1,0 +1,52 @@
+// dashkit admin behaviour: confirmation dialogs, select-all, list status for screen readers,
+// the "/" shortcut to search and saving the current view. A file, so the CSP needs no inline script.
+(function () {
+  "use strict";
+
+  function openDialogs(root) {
+    root.querySelectorAll("dialog[data-modal]").forEach(function (dialog) {
+      if (!dialog.open) { dialog.showModal(); }
+      dialog.addEventListener("close", function () { dialog.remove(); }, { once: true });
+    });
+  }
+
+  function announce() {
+    var source = document.querySelector("#results [data-status]");
+    var status = document.getElementById("list-status");
+    if (source && status) { status.textContent = source.getAttribute("data-status"); }
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target.id === "dialog-slot") { openDialogs(target); }
+    if (target.id === "results") { announce(); }
+  });
+
+  document.addEventListener("click", function (event) {
+    var cancel = event.target.closest("dialog [data-close-dialog]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.closest("dialog").close();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all) { return; }
+    var form = all.closest("form");
+    form.querySelectorAll('input[name="pk"]').forEach(function (box) { box.checked = all.checked; });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var query = event.target.querySelector("[data-current-query]");
+    if (query) { query.value = window.location.search.replace(/^\?/, ""); }
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+    var active = document.activeElement;
+    if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) { return; }
+    var search = document.getElementById("list-search");
+    if (search) { event.preventDefault(); search.focus(); search.select(); }
+  });
+})();

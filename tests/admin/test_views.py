@@ -1,0 +1,250 @@
+"""The admin's read pages, bulk actions, export and saved views through the test client."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tracemalloc
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from list_app import admin_app, csrf_of, signed_in  # noqa: F401
+from list_models import Customer, Order, list_engine  # noqa: F401
+from sqlalchemy.orm import Session
+
+from dashkit import App
+from dashkit.admin import Admin
+from dashkit.errors import ConfigError
+from dashkit.state import AuditEvent, SavedView
+
+RESULTS = {"HX-Request": "true", "HX-Target": "results"}
+
+
+def red_order_ids(engine: sa.Engine) -> set[int]:
+    with Session(engine) as session:
+        statement = sa.select(Order.id).join(Order.customer).where(Customer.team == "red")
+        return set(session.scalars(statement))
+
+
+def test_admin_needs_db_and_auth_first():
+    with pytest.raises(ConfigError, match=r"Admin\(app\) needs init_db\(app\) and init_auth\(app\) to run first"):
+        Admin(App("tests", {"SECRET_KEY": "x"}))
+
+
+def test_index_groups_models_and_loads_counts(admin_app):
+    client = signed_in(admin_app)
+    html = client.get("/admin/").get_data(as_text=True)
+    assert "Customers" in html and "Orders" in html and 'hx-trigger="load"' in html
+    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert count.startswith('<span class="total total-exact"') and "60 orders" in count
+
+
+def test_list_page_and_its_htmx_fragment_come_from_one_template(admin_app):
+    client = signed_in(admin_app)
+    page = client.get("/admin/list_orders/?sort=-total")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.startswith("<!doctype html>")
+    assert '<th scope="col" class="number" aria-sort="descending">' in html
+    assert html.count('<th scope="row"') == 10 and 'id="results"' in html
+    fragment = client.get("/admin/list_orders/?sort=-total", headers=RESULTS)
+    body = fragment.get_data(as_text=True)
+    assert "<html" not in body and "<table" in body and body.count('<th scope="row"') == 10
+    assert "HX-Request" in fragment.headers.get("Vary", "")
+
+
+def test_unknown_parameters_are_shown_as_notices(admin_app):
+    client = signed_in(admin_app)
+    html = client.get("/admin/list_orders/?f.password=1&sort=secret").get_data(as_text=True)
+    assert "Unknown filter &#39;password&#39; ignored." in html
+    assert "Cannot sort by &#39;secret&#39;" in html
+
+
+def test_paging_links_walk_every_row(admin_app):
+    client = signed_in(admin_app)
+    seen, url = [], "/admin/list_orders/?sort=reference"
+    for _ in range(10):
+        html = client.get(url, headers=RESULTS).get_data(as_text=True)
+        seen += [int(pk) for pk in _row_keys(html)]
+        if 'rel="next"' not in html:
+            break
+        url = html.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert sorted(seen) == list(range(1, 61)) and len(seen) == 60
+
+
+def _row_keys(html: str) -> list[str]:
+    return [part.split('"')[0] for part in html.split('name="pk" value="')[1:]]
+
+
+def test_permissions(admin_app):
+    anonymous = admin_app.test_client()
+    assert anonymous.get("/admin/list_orders/").status_code == 303
+    viewer = signed_in(admin_app, "vera")
+    assert viewer.get("/admin/list_orders/").status_code == 200
+    forbidden = viewer.get("/admin/list_orders/export.csv")
+    assert forbidden.status_code == 403 and "list_orders.export" in forbidden.get_data(as_text=True)
+    html = viewer.get("/admin/list_orders/").get_data(as_text=True)
+    assert "Export CSV" not in html and "With selected" not in html
+
+
+def test_detail_links_foreign_keys_and_lists_children(admin_app):
+    client = signed_in(admin_app)
+    order = client.get("/admin/list_orders/3/").get_data(as_text=True)
+    assert 'href="/admin/list_customers/4/"' in order
+    customer = client.get("/admin/list_customers/4/").get_data(as_text=True)
+    assert "R-03-3" in customer and "/admin/list_orders/?f.customer_id=4" in customer
+    assert client.get("/admin/list_orders/999/").status_code == 404
+    assert client.get("/admin/list_orders/not-a-key/").status_code == 404
+
+
+def test_row_scope_applies_to_every_path(admin_app, list_engine):
+    red = red_order_ids(list_engine)
+    blue = next(i for i in range(1, 61) if i not in red)
+    client = signed_in(admin_app, "rita")
+    listed = _row_keys(client.get("/admin/list_orders/?size=1000").get_data(as_text=True))
+    assert {int(pk) for pk in listed} == red
+    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert f"{len(red)} orders" in count
+    assert client.get(f"/admin/list_orders/{blue}/").status_code == 404
+    exported = client.get("/admin/list_orders/export.json").get_data(as_text=True)
+    assert {item["id"] for item in json.loads(exported)} == red
+    token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
+    crafted = client.post("/admin/list_orders/actions", data={
+        "action": "delete_selected", "pk": [str(min(red)), str(blue)], "confirm": "1", "csrf_token": token})
+    assert crafted.status_code == 404
+    with Session(list_engine) as session:
+        assert session.get(Order, blue) is not None and session.get(Order, min(red)) is not None
+
+
+def test_bulk_delete_confirms_then_deletes_in_one_go(admin_app, list_engine):
+    client = signed_in(admin_app)
+    token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
+    form = {"action": "delete_selected", "pk": ["1", "2"], "csrf_token": token, "next": "/admin/list_orders/?sort=-id"}
+    confirm = client.post("/admin/list_orders/actions", data=form)
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Delete selected: 2 orders" in html and "R-01-1" in html
+    dialog = client.post("/admin/list_orders/actions", data=form, headers={"HX-Request": "true"})
+    assert dialog.get_data(as_text=True).lstrip().startswith("<dialog")
+    done = client.post("/admin/list_orders/actions", data={**form, "confirm": "1"})
+    assert done.status_code == 303 and done.headers["Location"] == "/admin/list_orders/?sort=-id"
+    with Session(list_engine) as session:
+        assert session.scalars(sa.select(Order.id).where(Order.id.in_([1, 2]))).all() == []
+    with admin_app.state_session() as session:
+        events = session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "delete")).all()
+        assert sorted(event.object_pk for event in events) == ["1", "2"]
+
+
+def test_a_failing_row_rolls_the_whole_action_back(admin_app, list_engine):
+    with Session(list_engine) as session:
+        session.get(Order, 4).reference = "REFUSE"
+        session.commit()
+        before = {o.id: o.paid for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))}
+    client = signed_in(admin_app)
+    token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
+    response = client.post("/admin/list_orders/actions", data={
+        "action": "mark_paid", "pk": ["1", "3", "4", "5"], "confirm": "1", "csrf_token": token})
+    assert response.status_code == 409
+    assert "Nothing was changed: order 4 cannot be marked paid" in response.get_data(as_text=True)
+    with Session(list_engine) as session:
+        after = {o.id: o.paid for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))}
+    assert after == before and not all(before.values())
+
+
+def test_deleting_referenced_rows_is_refused_and_nothing_is_deleted(admin_app, list_engine):
+    client = signed_in(admin_app)
+    token = csrf_of(client.get("/admin/list_customers/").get_data(as_text=True))
+    with Session(list_engine) as session:
+        session.add(Customer(id=99, name="No orders"))
+        session.commit()
+    response = client.post("/admin/list_customers/actions", data={
+        "action": "delete_selected", "pk": ["99", "2"], "confirm": "1", "csrf_token": token})
+    assert response.status_code == 409 and "Nothing was changed" in response.get_data(as_text=True)
+    with Session(list_engine) as session:
+        assert session.get(Customer, 99) is not None and session.get(Customer, 2) is not None
+
+
+def test_export_follows_the_list_state(admin_app):
+    client = signed_in(admin_app)
+    response = client.get("/admin/list_orders/export.csv?f.paid=1&sort=-total&cols=reference&cols=total")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="list_orders.csv"'
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == ["Reference", "Total"] and len(rows) == 31
+    totals = [float(row[1]) for row in rows[1:]]
+    assert totals == sorted(totals, reverse=True)
+    items = json.loads(client.get("/admin/list_orders/export.json?q=smith").get_data(as_text=True))
+    assert items and all(item["customer.name"].endswith("Smith") for item in items)
+    assert isinstance(items[0]["paid"], bool) and isinstance(items[0]["id"], int)
+
+
+def test_export_of_100k_rows_streams_in_bounded_memory(admin_app, list_engine):
+    with list_engine.begin() as connection:
+        connection.execute(sa.delete(Order))
+        connection.execute(sa.insert(Order), [
+            {"id": n, "reference": f"bulk-{n:06d}", "total": n % 1000, "placed_on": date(2024, 5, 1), "paid": n % 2 == 0}
+            for n in range(1, 100_001)
+        ])
+    client = signed_in(admin_app)
+    response = client.get("/admin/list_orders/export.csv?cols=id&cols=reference&cols=total", buffered=False)
+    lines, size, early_peak = 0, 0, None
+    tracemalloc.start()
+    try:
+        for chunk in response.iter_encoded():
+            lines += chunk.count(b"\n")
+            size += len(chunk)
+            if early_peak is None and lines >= 10_000:
+                early_peak = tracemalloc.get_traced_memory()[1]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+        response.close()
+    assert lines == 100_001
+    assert peak < 8 * 2**20, f"peak {peak} bytes for {size} bytes of CSV"
+    assert peak < early_peak * 1.5, "memory grew with the rows: the export is not streaming"
+
+
+def test_saved_views_belong_to_their_user(admin_app):
+    client = signed_in(admin_app)
+    page = client.get("/admin/list_orders/?f.paid=1&sort=-total&after=abc").get_data(as_text=True)
+    saved = client.post("/admin/list_orders/views", data={
+        "name": "Paid, biggest first", "query": "f.paid=1&sort=-total&after=abc&f.bogus=1",
+        "csrf_token": csrf_of(page)})
+    assert saved.status_code == 303 and saved.headers["Location"] == "/admin/list_orders/?sort=-total&f.paid=1"
+    html = client.get("/admin/list_orders/").get_data(as_text=True)
+    assert 'href="/admin/list_orders/?sort=-total&amp;f.paid=1">Paid, biggest first</a>' in html
+    other = signed_in(admin_app, "vera")
+    assert "Paid, biggest first" not in other.get("/admin/list_orders/").get_data(as_text=True)
+    with admin_app.state_session() as session:
+        view_id = session.scalars(sa.select(SavedView.id)).one()
+    stolen = other.post(f"/admin/list_orders/views/{view_id}/delete", data={
+        "csrf_token": csrf_of(other.get("/admin/list_orders/").get_data(as_text=True))})
+    assert stolen.status_code == 404
+    deleted = client.post(f"/admin/list_orders/views/{view_id}/delete", data={"csrf_token": csrf_of(html)})
+    assert deleted.status_code == 303
+    assert "Paid, biggest first</a>" not in client.get("/admin/list_orders/").get_data(as_text=True)
+
+
+def count_queries(engine: sa.Engine, client, url: str) -> int:
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_queries_per_page_stay_constant_as_rows_grow(admin_app):
+    client = signed_in(admin_app)
+    engine = admin_app.extensions["db"].engine
+    client.get("/admin/list_orders/")
+    small = count_queries(engine, client, "/admin/list_orders/?size=5")
+    large = count_queries(engine, client, "/admin/list_orders/?size=1000")
+    assert small == large
+    one_child = count_queries(engine, client, "/admin/list_customers/1/")
+    many_children = count_queries(engine, client, "/admin/list_customers/4/")
+    assert one_child == many_children
