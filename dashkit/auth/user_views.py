@@ -7,11 +7,20 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from dashkit import audit
 from dashkit.auth.access import require_permission
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.permissions import MANAGE_USERS
-from dashkit.auth.users import UserError, create_user, set_active, set_password, set_roles
+from dashkit.auth.users import (
+    AUDITED_FIELDS,
+    USERS_MODEL,
+    UserError,
+    create_user,
+    set_active,
+    set_password,
+    set_roles,
+)
 from dashkit.http import Request, Response, abort, redirect
 from dashkit.state import User
 from dashkit.templating import render
@@ -44,6 +53,15 @@ def user_create(request: Request) -> Response:
             )
         except UserError as error:
             return _form(request, None, values, str(error), 400)
+        created = {field: (None, getattr(user, field)) for field in AUDITED_FIELDS}
+        audit.record(
+            request,
+            audit.CREATE,
+            USERS_MODEL,
+            str(user.id),
+            created,
+            summary=f"created {user.username}",
+        )
         flash(request, f"User {user.username} created.", "success")
         return redirect(request.url_for("auth.user_list"))
     return _form(request, None, values)
@@ -67,10 +85,25 @@ def user_edit(request: Request, user_id: int) -> Response:
         return _form(
             request, user, values, "You cannot disable yourself or remove your own admin role.", 400
         )
+    before = {field: getattr(user, field) for field in AUDITED_FIELDS}
     user.display_name = values["display_name"] or user.username
     user.email = values["email"] or None
     set_roles(request.state_db, user, roles)
     set_active(request.state_db, user, values["is_active"])
+    changes = {
+        field: (old, getattr(user, field))
+        for field, old in before.items()
+        if old != getattr(user, field)
+    }
+    if changes:
+        audit.record(
+            request,
+            audit.UPDATE,
+            USERS_MODEL,
+            str(user.id),
+            changes,
+            summary=f"edited {user.username}",
+        )
     flash(request, f"User {user.username} saved.", "success")
     return redirect(request.url_for("auth.user_list"))
 
@@ -98,6 +131,8 @@ def user_reset_password(request: Request, user_id: int) -> Response:
         return _form(request, user, values, str(error), 400)
     if user.id == request.user.id:
         auth.sessions.login(request, user.id)
+    summary = f"reset the password of {user.username}"
+    audit.record(request, "password_reset", USERS_MODEL, str(user.id), {}, summary=summary)
     flash(request, f"Password of {user.username} reset; their sessions have ended.", "success")
     return redirect(request.url_for("auth.user_edit", user_id=user.id))
 

@@ -21,6 +21,9 @@ from dashkit.errors import DashkitError
 from dashkit.state import User, utcnow
 
 DEFAULT_HASHER = PasswordHasher()
+USERS_MODEL = "dashkit_users"
+"""The model name of users in the audit trail."""
+AUDITED_FIELDS = ("username", "display_name", "email", "roles", "is_active")
 
 
 class UserError(DashkitError):

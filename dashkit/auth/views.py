@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import math
 
+from dashkit import audit
 from dashkit.auth import user_views
 from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
-from dashkit.auth.users import UserError, authenticate, normalize_username, set_password
+from dashkit.auth.users import (
+    USERS_MODEL,
+    UserError,
+    authenticate,
+    normalize_username,
+    set_password,
+)
 from dashkit.errors import UrlBuildError
 from dashkit.http import Request, Response, redirect
 from dashkit.routing import Blueprint
@@ -54,12 +61,18 @@ def login(request: Request) -> Response:
     auth.sessions.login(request, user.id)
     request.__dict__["user"] = user
     request.__dict__.pop("permissions", None)
+    audit.record(
+        request, "sign_in", USERS_MODEL, str(user.id), {}, summary=f"{user.username} signed in"
+    )
     return redirect(next_url or home_url(request))
 
 
 @blueprint.route("/logout", methods=("POST",))
 def logout(request: Request) -> Response:
     """End the session (POST only, so a link or image cannot sign anyone out)."""
+    if request.user is not None:
+        summary = f"{request.user.username} signed out"
+        audit.record(request, "sign_out", USERS_MODEL, str(request.user.id), {}, summary=summary)
     get_auth(request.app).sessions.end(request)
     flash(request, "You have been signed out.", "success")
     return redirect(request.url_for("auth.login"))
@@ -94,6 +107,8 @@ def change_password(request: Request) -> Response:
     except UserError as error:
         return _account_page(request, str(error), 400)
     auth.sessions.login(request, user.id)
+    summary = f"{user.username} changed their password"
+    audit.record(request, "password_change", USERS_MODEL, str(user.id), {}, summary=summary)
     flash(request, "Password changed. Your other sessions have been signed out.", "success")
     return redirect(request.url_for("auth.account"))
 

@@ -124,3 +124,43 @@ def test_flash_on_a_page_is_escaped_and_shown_once(auth_app):
     html = client.get("/account").get_data(as_text=True)
     assert '<p class="message warning" role="status">&lt;script&gt;x&lt;/script&gt;</p>' in html
     assert "&lt;script&gt;" not in client.get("/account").get_data(as_text=True)
+
+
+def test_sign_ins_and_user_changes_are_audited(auth_app):
+    from dashkit.state import AuditEvent
+
+    client, token = _admin(auth_app)
+    client.post(
+        "/users/new",
+        data={
+            "csrf_token": token,
+            "username": "otto",
+            "roles": "viewer",
+            "password": "otto's long secret",
+        },
+    )
+    otto = _user(auth_app, "otto")
+    client.post(
+        f"/users/{otto.id}",
+        data={"csrf_token": token, "display_name": "Otto", "roles": "editor", "is_active": "on"},
+    )
+    client.post(
+        f"/users/{otto.id}/password", data={"csrf_token": token, "password": "otto's new secret"}
+    )
+    client.post("/logout", data={"csrf_token": token})
+    with auth_app.state_session() as db:
+        events = db.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        trail = [(e.username, e.action, e.object_pk, e.changes) for e in events]
+    assert [(name, action) for name, action, _, _ in trail] == [
+        ("ada", "sign_in"),
+        ("ada", "create"),
+        ("ada", "update"),
+        ("ada", "password_reset"),
+        ("ada", "sign_out"),
+    ]
+    assert trail[1][3]["roles"] == {"before": None, "after": ["viewer"]}
+    assert trail[2][3] == {
+        "display_name": {"before": "otto", "after": "Otto"},
+        "roles": {"before": ["viewer"], "after": ["editor"]},
+    }
+    assert "scrypt" not in repr(trail) and "secret" not in repr(trail)

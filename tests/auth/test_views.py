@@ -186,7 +186,10 @@ def test_no_password_session_id_or_token_in_logs(auth_app, caplog):
         cookie = session_cookie(client)
         token = csrf_from(client.get("/account").get_data(as_text=True))
         client.post("/account/sessions", data={"csrf_token": token})
-        client.post("/users/new", data={"csrf_token": token, "username": "zed", "password": "zed's long secret"})
+        client.post(
+            "/users/new",
+            data={"csrf_token": token, "username": "zed", "password": "zed's long secret"},
+        )
     finally:
         logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
     logged = caplog.text
