@@ -17,6 +17,7 @@ from dashkit.auth.permissions import RoleCatalog
 from dashkit.auth.sessions import Session, SessionSettings, SessionStore
 from dashkit.auth.throttle import LoginThrottle
 from dashkit.auth.views import blueprint
+from dashkit.config import Config
 from dashkit.errors import ConfigError
 from dashkit.http import Request, Response
 from dashkit.state import User
@@ -37,9 +38,9 @@ def init_auth(app: App) -> Auth:
     config = app.config
     auth = Auth(
         sessions=SessionStore(SessionSettings.from_config(config), config.require("SECRET_KEY")),
-        hasher=PasswordHasher(n=config.get_int("PASSWORD_SCRYPT_N") or PasswordHasher.n),
+        hasher=_password_hasher(config),
         throttle=LoginThrottle.from_config(config),
-        roles=RoleCatalog(config.get("ROLES")),
+        roles=RoleCatalog.from_config(config),
         min_password_length=config.get_int("PASSWORD_MIN_LENGTH") or MIN_LENGTH,
         home_endpoint=config.get_str("HOME_ENDPOINT") or "admin.index",
     )
@@ -55,6 +56,13 @@ def init_auth(app: App) -> Auth:
     app.templates.context_processors.append(_template_context)
     app.register_blueprint(blueprint)
     return auth
+
+
+def _password_hasher(config: Config) -> PasswordHasher:
+    try:
+        return PasswordHasher(n=config.get_int("PASSWORD_SCRYPT_N") or PasswordHasher.n)
+    except ValueError as error:
+        raise ConfigError(f"PASSWORD_SCRYPT_N: {error} (e.g. 65536)") from None
 
 
 def _session_middleware(request: Request, call_next: Handler) -> Response:

@@ -6,11 +6,13 @@ grants patterns such as `"*.view"`, `"order.*"` or `"order.refund"`; `"*"` grant
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from dashkit.config import Config
 from dashkit.errors import ConfigError
 from dashkit.state import Role
 
@@ -52,6 +54,22 @@ class RoleCatalog:
                     f"ROLES[{name!r}] must be a list of permission patterns, not a string"
                 )
             self.configured[name] = tuple(patterns)
+
+    @classmethod
+    def from_config(cls, config: Config) -> RoleCatalog:
+        """Roles from the `ROLES` setting: a mapping, or JSON text (from the environment)."""
+        value = config.get("ROLES")
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ConfigError(
+                    f'ROLES must be JSON like {{"refunder": ["order.refund"]}} '
+                    f"(from {config.source_of('ROLES')})"
+                ) from None
+        if value is not None and not isinstance(value, Mapping):
+            raise ConfigError("ROLES must map role names to lists of permission patterns")
+        return cls(value)
 
     def patterns_for(self, db: Session, role_names: Iterable[str]) -> frozenset[str]:
         """Every pattern granted by `role_names`; unknown roles grant nothing."""

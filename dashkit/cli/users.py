@@ -106,7 +106,7 @@ def _open_store(app_path: str | None, state_url: str | None) -> Iterator[UserSto
             auth = get_auth(app)
             rules = (auth.hasher, auth.roles, auth.min_password_length)
         else:
-            rules = (PasswordHasher(), RoleCatalog(app.config.get("ROLES")), MIN_LENGTH)
+            rules = (PasswordHasher(), RoleCatalog.from_config(app.config), MIN_LENGTH)
         with get_database(app).state_session() as db:
             yield UserStore(db, *rules)
         return

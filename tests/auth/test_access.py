@@ -101,3 +101,12 @@ def test_init_auth_requires_init_db():
 
     with pytest.raises(ConfigError, match="call init_db"):
         init_auth(App("tests", {"SECRET_KEY": "x"}))
+
+
+def test_bad_scrypt_cost_is_a_config_error(state_url):
+    from dashkit import ConfigError
+
+    with pytest.raises(
+        ConfigError, match="PASSWORD_SCRYPT_N: scrypt cost n must be a power of two"
+    ):
+        make_auth_app(state_url, PASSWORD_SCRYPT_N=1000)

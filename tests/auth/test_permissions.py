@@ -46,3 +46,14 @@ def test_configured_roles_cannot_shadow_builtins_or_be_strings():
         RoleCatalog({"admin": ["*.view"]})
     with pytest.raises(ConfigError, match="list of permission patterns"):
         RoleCatalog({"refunder": "order.refund"})
+
+
+def test_roles_from_environment_json():
+    from dashkit.config import build_config
+
+    catalog = RoleCatalog.from_config(
+        build_config({}, {"DASHKIT_ROLES": '{"refunder": ["order.refund"]}'})
+    )
+    assert catalog.configured == {"refunder": ("order.refund",)}
+    with pytest.raises(ConfigError, match="ROLES must be JSON"):
+        RoleCatalog.from_config(build_config({}, {"DASHKIT_ROLES": "refunder=order.refund"}))
