@@ -35,18 +35,20 @@ def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) ->
     """The fields of the create or edit form, honouring `form_fields`, `exclude`, read-only ones.
 
     Primary key columns are typed in on create (when the database does not generate
-    them) and fixed on edit.
+    them) and fixed on edit. Built once per app and model: fields hold no request state.
     """
-    skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
-    fields = fields_for(
-        model_admin.model,
-        only=model_admin.form_fields,
-        exclude=skipped,
-        timezone=app_timezone(request),
-    )
-    if creating:
-        return fields
-    return [item for item in fields if not item.primary_key]
+    cache: dict[tuple[str, bool], list[Field]] = request.app.extensions.setdefault("admin_form_fields", {})
+    key = (model_admin.slug, creating)
+    if key not in cache:
+        skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
+        fields = fields_for(
+            model_admin.model,
+            only=model_admin.form_fields,
+            exclude=skipped,
+            timezone=app_timezone(request),
+        )
+        cache[key] = fields if creating else [item for item in fields if not item.primary_key]
+    return cache[key]
 
 
 def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | None:

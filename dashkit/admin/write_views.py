@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin import form_data
-from dashkit.admin.forms import FormResult, bind_fields, coerce_form, search_targets
-from dashkit.admin.forms.fields import BinaryField
+from dashkit.admin.forms import BoundField, FormResult, bind_fields, coerce_form, search_targets
+from dashkit.admin.forms.fields import BinaryField, Field
 from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
 from dashkit.admin.inlines import InlineSet, inline_sets, save_inlines
 from dashkit.admin.integrity import IntegrityRefusal
@@ -106,10 +106,12 @@ def _form_page(
     token: str = "",
     conflict: ConflictError | None = None,
     inlines: list[InlineSet] | None = None,
+    fields: list[Field] | None = None,
     status: int = 200,
 ) -> Response:
     creating = obj is None
-    fields = form_data.form_fields(request, model_admin, creating=creating)
+    if fields is None:
+        fields = form_data.form_fields(request, model_admin, creating=creating)
     values = row_values(obj, [item.name for item in fields]) if obj is not None else {}
     bound = bind_fields(
         request.db,
@@ -118,6 +120,8 @@ def _form_page(
         raw=result.raw if result else None,
         errors=result.errors if result else None,
     )
+    for item in bound:
+        item.urls = _field_urls(request, model_admin, item, pk, creating)
     key_fields = [] if creating else [
         (name, getattr(obj, name)) for name in model_admin.info.primary_key
     ]
@@ -142,6 +146,20 @@ def _form_page(
         multipart=any(isinstance(item, BinaryField) for item in fields),
         page_title=(f"Add {model_admin.label}" if creating else f"Edit {model_admin.label}"),
     )
+
+
+def _field_urls(
+    request: Request, model_admin: ModelAdmin, item: BoundField, pk: tuple[Any, ...] | None, creating: bool
+) -> dict[str, str]:
+    """The URLs a widget calls: field check on blur, relation lookup, file download."""
+    slug, name = model_admin.slug, item.name
+    check = request.url_for("admin.check_field", slug=slug, name=name)
+    urls = {"check": f"{check}?creating=1" if creating else check}
+    if item.widget == "autocomplete":
+        urls["lookup"] = request.url_for("admin.lookup", slug=slug, name=name)
+    if item.widget == "file" and pk is not None:
+        urls["download"] = request.url_for("admin.download", slug=slug, pk=encode_pk(pk), name=name)
+    return urls
 
 
 def _conflict_rows(fields: list[Any], conflict: ConflictError) -> list[dict[str, Any]]:
@@ -192,7 +210,9 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     if request.method == "GET":
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
-        return _form_page(request, model_admin, obj=obj, pk=key, token=token, inlines=inlines)
+        return _form_page(
+            request, model_admin, obj=obj, pk=key, token=token, inlines=inlines, fields=fields
+        )
     token = request.form.get("_originals", "")
     try:
         originals = form_data.posted_originals(request, model_admin, key)
@@ -374,7 +394,7 @@ def check_field(request: Request, slug: str, name: str) -> Response:
     if not matches:
         abort(404, f"{name!r} is not a field of the {model_admin.label} form")
     result = coerce_form(matches, request.form, MultiDict(), creating=bool(request.args.get("creating")))
-    return render(request, "admin/_widgets/_error.html", field_name=name, error=result.errors.get(name))
+    return render(request, "admin/_widgets/error.html", field_name=name, error=result.errors.get(name))
 
 
 def lookup(request: Request, slug: str, name: str) -> Response:
@@ -385,10 +405,7 @@ def lookup(request: Request, slug: str, name: str) -> Response:
     if not matches:
         abort(404, f"{name!r} is not a relation field of {model_admin.label_plural}")
     options = search_targets(request.db, matches[0], request.args.get("q", ""))
-    return render(
-        request, "admin/_widgets/autocomplete.html", block="options",
-        options=options, field=matches[0], many=isinstance(matches[0], ManyToManyField),
-    )
+    return render(request, "admin/_widgets/options.html", options=options)
 
 
 def download(request: Request, slug: str, pk: str, name: str) -> Response:

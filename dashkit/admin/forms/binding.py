@@ -26,14 +26,12 @@ class BoundField:
     read_only: bool = False
     stored: str = ""
     """For binary fields: a description of what is stored ("1,024 bytes")."""
+    urls: dict[str, str] = field(default_factory=dict)
+    """URLs the widget calls: "check" (on blur), "lookup" (autocomplete), "download"."""
 
     @property
     def name(self) -> str:
         return self.field.name
-
-    @property
-    def template(self) -> str:
-        return f"admin/_widgets/{self.widget}.html"
 
 
 def _keys_from_input(field: ForeignKeyField | ManyToManyField, raw: Any) -> list[Any]:
