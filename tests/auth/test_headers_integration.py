@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from dashkit.auth.headers import DEFAULT_CSP
+from dashkit.state import UserSession
 
 from .conftest import log_in
 
@@ -98,3 +100,17 @@ def test_authenticated_pages_are_not_stored_and_vary_on_htmx(auth_client):
 def test_anonymous_pages_without_session_start_none(auth_client):
     response = auth_client.get("/no/such/page")
     assert "Set-Cookie" not in response.headers
+
+
+def test_behind_a_proxy_fix_the_client_scheme_and_address_count(auth_app):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    auth_app.wsgi_app = ProxyFix(auth_app.wsgi_app, x_for=1, x_proto=1)
+    client = auth_app.test_client()
+    response = client.get(
+        "/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    )
+    assert "Secure" in response.headers["Set-Cookie"]
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    with auth_app.state_session() as db:
+        assert db.scalars(sa.select(UserSession.client_address)).all() == ["203.0.113.7"]
