@@ -20,7 +20,7 @@ from dashkit.config import build_config
 from dashkit.errors import ConfigError, UrlBuildError
 from dashkit.http import Request, Response, json_response
 from dashkit.routing import Blueprint, Hooks, RouteSpec, Scaffold
-from dashkit.static import StaticFiles
+from dashkit.static import STATIC_PREFIX, StaticFiles
 from dashkit.templating import Templates
 
 logger = logging.getLogger("dashkit")
@@ -64,6 +64,9 @@ class App(Scaffold):
         self._auto_options: set[str] = set()
         self._wsgi: Callable[..., Any] | None = None
         self._handler: Handler | None = None
+        self._hook_chains: dict[str | None, tuple[tuple[Hooks, ...], tuple[Hooks, ...]]] = {
+            None: ((self.hooks,), (self.hooks,))
+        }
 
     def _ensure_secret_key(self) -> None:
         if self.config.get_str("SECRET_KEY"):
@@ -109,6 +112,7 @@ class App(Scaffold):
         if blueprint.name in self.blueprints:
             raise ValueError(f"a blueprint named {blueprint.name!r} is already registered")
         self.blueprints[blueprint.name] = blueprint
+        self._hook_chains[blueprint.name] = ((self.hooks, blueprint.hooks), (blueprint.hooks, self.hooks))
         for spec in blueprint.routes:
             endpoint = f"{blueprint.name}.{spec.endpoint}"
             rule = blueprint.url_prefix + spec.rule
@@ -176,7 +180,9 @@ class App(Scaffold):
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if self._wsgi is None:
             self._wsgi = self.static_files.wrap(self.wsgi_app)
-        return self._wsgi(environ, start_response)
+        if environ.get("PATH_INFO", "").startswith(STATIC_PREFIX):
+            return self._wsgi(environ, start_response)
+        return self.wsgi_app(environ, start_response)  # WhiteNoise only knows /static/ URLs
 
     def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Handle one request without static files (WhiteNoise sits in front of this)."""
@@ -210,8 +216,9 @@ class App(Scaffold):
         except Exception as error:
             response = self.handle_exception(request, error)
         for hooks in self._hooks_for(request, reverse=True):
-            for after in reversed(hooks.after):
-                response = after(request, response)
+            if hooks.after:
+                for after in reversed(hooks.after):
+                    response = after(request, response)
         return response
 
     def _dispatch(self, request: Request) -> Response:
@@ -229,10 +236,10 @@ class App(Scaffold):
         view = self.view_functions[rule.endpoint]
         return self.make_response(view(request, **arguments), view)
 
-    def _hooks_for(self, request: Request, reverse: bool = False) -> list[Hooks]:
-        blueprint = self.blueprints.get(request.blueprint or "")
-        chain = [self.hooks] if blueprint is None else [self.hooks, blueprint.hooks]
-        return chain[::-1] if reverse else chain
+    def _hooks_for(self, request: Request, reverse: bool = False) -> tuple[Hooks, ...]:
+        """The app's hooks, then the request's blueprint's; `reverse` for after and teardown."""
+        forward, backward = self._hook_chains.get(request.blueprint) or self._hook_chains[None]
+        return backward if reverse else forward
 
     def make_response(self, value: Any, view: Callable[..., Any]) -> Response:
         """Turn what a view returned into a Response, or say clearly why it cannot."""

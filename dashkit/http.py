@@ -20,6 +20,13 @@ class Response(_WerkzeugResponse):
 
     default_mimetype = "text/html"
 
+    def __init__(self, response: Any = None, status: int | str | None = None, headers: Any = None,
+                 mimetype: str | None = None, content_type: str | None = None,
+                 direct_passthrough: bool = False) -> None:
+        if mimetype is None and content_type is None and not headers:
+            mimetype = self.default_mimetype  # spares Werkzeug a costly header lookup
+        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+
 
 class Request(_WerkzeugRequest):
     """The request a view receives as its first argument.

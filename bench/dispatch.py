@@ -1,0 +1,206 @@
+"""Dispatch benchmark: dashkit against Flask and bare Werkzeug, in-process and under gunicorn.
+
+Usage: .venv/bin/python bench/dispatch.py [--iterations N] [--repeats R] [--requests N] [--no-gunicorn]
+
+In-process, each app's WSGI callable is called directly with a prepared environ,
+N times, and the best of R repeats counts (CPU time of this process, frameworks taking
+turns). Under gunicorn (sync workers on 127.0.0.1),
+client processes send a fixed number of requests over fresh connections. Every loop
+is bounded by a count, and every wait by a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from werkzeug.test import EnvironBuilder
+
+import apps
+
+BENCH = Path(__file__).resolve().parent
+FRAMEWORKS = {"dashkit": "dashkit_app", "flask": "flask_app", "werkzeug": "werkzeug_app"}
+ROUTES = {"hello": "/", "template": apps.POST_PATH}
+STARTUP_TIMEOUT = 30.0
+CLIENT_TIMEOUT = 10.0
+
+WsgiApp = Callable[..., Any]
+
+
+def call(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, bytes]:
+    """One request through the WSGI callable; returns the status and the body."""
+    status: list[str] = []
+    body = app(environ.copy(), lambda s, headers, exc_info=None: status.append(s))
+    try:
+        data = b"".join(body)
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return status[0], data
+
+
+def in_process_rates(path: str, iterations: int, repeats: int) -> dict[str, float]:
+    """Requests per second of each framework, best of `repeats` runs of `iterations` calls.
+
+    The frameworks take turns within each repeat, and the clock is this process's CPU
+    time, so other load on the machine skews them alike and little.
+    """
+    environ = EnvironBuilder(path=path, headers={"Accept": "text/html"}).get_environ()
+    best = dict.fromkeys(FRAMEWORKS, math.inf)
+    for _ in range(repeats):
+        for name, attribute in FRAMEWORKS.items():
+            best[name] = min(best[name], cpu_seconds(getattr(apps, attribute), environ, iterations))
+    return {name: iterations / seconds for name, seconds in best.items()}
+
+
+def cpu_seconds(app: WsgiApp, environ: dict[str, Any], iterations: int) -> float:
+    status, _ = call(app, environ)
+    if not status.startswith("200"):
+        raise SystemExit(f"{environ['PATH_INFO']} answered {status}, not 200")
+    gc.collect()
+    started = time.process_time()
+    for _ in range(iterations):
+        body = app(environ.copy(), _ignore_start)
+        for _chunk in body:
+            pass
+        if hasattr(body, "close"):
+            body.close()
+    return time.process_time() - started
+
+
+def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    return None
+
+
+def check_same_output(path: str) -> None:
+    """All three apps must do the same work: identical bodies for each route."""
+    environ = EnvironBuilder(path=path).get_environ()
+    bodies = {name: call(getattr(apps, attr), environ)[1] for name, attr in FRAMEWORKS.items()}
+    if len(set(bodies.values())) != 1:
+        raise SystemExit(f"the apps answer {path} differently: {bodies}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(attribute: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
+        "--bind", f"127.0.0.1:{port}", "--chdir", str(BENCH), "--log-level", "warning",
+        f"apps:{attribute}",
+    ]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {server.returncode}: {' '.join(command)}")
+        try:
+            fetch(port, "/")
+            return server, port
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    raise SystemExit(f"gunicorn did not answer within {STARTUP_TIMEOUT:.0f}s")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=10)
+
+
+def fetch(port: int, path: str) -> None:
+    """One GET over a fresh connection (sync workers close it after each response)."""
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+    with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT) as connection:
+        connection.sendall(request)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    if not response.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"GET {path} answered {response[:40]!r}")
+
+
+def client(port: int, path: str, count: int) -> int:
+    for _ in range(count):
+        fetch(port, path)
+    return count
+
+
+def gunicorn_rate(attribute: str, path: str, requests: int, workers: int, clients: int) -> float:
+    server, port = start_gunicorn(attribute, workers)
+    try:
+        client(port, path, 50)  # warm up
+        share = requests // clients
+        with ProcessPoolExecutor(clients) as pool:
+            started = time.perf_counter()
+            done = sum(pool.map(client, [port] * clients, [path] * clients, [share] * clients))
+            elapsed = time.perf_counter() - started
+    finally:
+        stop(server)
+    return done / elapsed
+
+
+def print_table(title: str, rates: dict[str, dict[str, float]]) -> None:
+    print(title)
+    print(f"  {'route':<10}{'dashkit':>10}{'flask':>10}{'werkzeug':>10}{'dk/flask':>10}{'dk/wz':>8}")
+    for route, by_framework in rates.items():
+        dashkit, flask, werkzeug = (by_framework[name] for name in FRAMEWORKS)
+        print(
+            f"  {route:<10}{dashkit:>10,.0f}{flask:>10,.0f}{werkzeug:>10,.0f}"
+            f"{dashkit / flask:>9.2f}x{dashkit / werkzeug:>7.2f}x"
+        )
+    print("  (requests per second; higher is better)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=20_000, help="calls per in-process run")
+    parser.add_argument("--repeats", type=int, default=5, help="in-process runs; the best counts")
+    parser.add_argument("--requests", type=int, default=4_000, help="requests per gunicorn run")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn sync workers")
+    parser.add_argument("--clients", type=int, default=2, help="client processes against gunicorn")
+    parser.add_argument("--no-gunicorn", action="store_true", help="only the in-process figures")
+    options = parser.parse_args()
+
+    for path in ROUTES.values():
+        check_same_output(path)
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
+    rates = {route: in_process_rates(path, options.iterations, options.repeats) for route, path in ROUTES.items()}
+    print_table(f"in-process WSGI call, best of {options.repeats} x {options.iterations:,} requests", rates)
+    if options.no_gunicorn:
+        return
+    rates = {
+        route: {
+            name: gunicorn_rate(attribute, path, options.requests, options.workers, options.clients)
+            for name, attribute in FRAMEWORKS.items()
+        }
+        for route, path in ROUTES.items()
+    }
+    print_table(
+        f"gunicorn, {options.workers} sync worker(s), {options.clients} client processes, "
+        f"{options.requests:,} requests over fresh connections",
+        rates,
+    )
+
+
+if __name__ == "__main__":
+    main()
