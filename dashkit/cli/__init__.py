@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 import dashkit
-from dashkit.cli import core, db, eject, init, inspection, users
+from dashkit.cli import core, db, eject, init, inspection, serve, users
 
 
 @click.group()
@@ -20,4 +20,6 @@ main.add_command(db.db)
 main.add_command(eject.eject)
 main.add_command(init.init)
 main.add_command(inspection.inspect)
+main.add_command(serve.serve)
+main.add_command(serve.demo)
 main.add_command(users.users)

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from dashkit.admin.introspection import inspect_model
-from dashkit.admin.options import DEFAULT_LIST_COLUMNS, UNLISTED_KINDS
+from dashkit.admin.options import DEFAULT_LIST_COLUMNS, UNLISTED_KINDS, ModelAdmin
 from dashkit.reflect.mapping import ReflectedTable
 from dashkit.reflect.naming import url_slugs
+
+if TYPE_CHECKING:
+    from dashkit.admin import Admin
+    from dashkit.reflect import ReflectedDatabase
 
 
 @dataclass(frozen=True)
@@ -64,3 +69,20 @@ def _fallback_list_display(table: ReflectedTable) -> tuple[str, ...] | None:
     if any(column.primary_key or column.kind not in UNLISTED_KINDS for column in columns):
         return None
     return tuple(column.name for column in table.identity[:DEFAULT_LIST_COLUMNS])
+
+
+def register_reflected(admin: Admin, database: ReflectedDatabase, *, read_only_reason: str | None = None) -> None:
+    """Register every reflected table with `admin`; `read_only_reason` makes all of them read-only."""
+    options = admin_options(database.tables)
+    for table in database.tables:
+        option = options[table.table.key]
+        attributes: dict[str, object] = {
+            "slug": option.slug,
+            "category": option.category,
+            "read_only": option.read_only or read_only_reason is not None,
+            "read_only_reason": option.read_only_reason or read_only_reason or "",
+        }
+        if option.list_display is not None:
+            attributes["list_display"] = option.list_display
+        model_admin = type(f"{table.model.__name__}Admin", (ModelAdmin,), attributes)
+        admin.register(table.model, model_admin)

@@ -1,0 +1,87 @@
+"""Build the App that `dashkit serve` runs: reflected models, sign-in and the admin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from dashkit.admin import Admin
+from dashkit.app import App
+from dashkit.auth import init_auth
+from dashkit.db import init_db, make_engine, normalise_url
+from dashkit.db.urls import same_database
+from dashkit.errors import ConfigError
+from dashkit.http import Request, Response, redirect
+from dashkit.migrations import upgrade_state
+from dashkit.reflect import ReflectedDatabase, Selection, reflect
+from dashkit.reflect.admin_options import register_reflected
+from dashkit.serve import first_admin
+from dashkit.serve.home import cache_dir, default_state_url
+from dashkit.serve.read_only import enforce_read_only
+from dashkit.serve.secret_key import stored_secret_key
+
+READ_ONLY_REASON = "dashkit serve was started with --read-only"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """Everything `dashkit serve` was asked for on the command line."""
+
+    url: str
+    state_url: str | None = None
+    selection: Selection = field(default_factory=Selection)
+    read_only: bool = False
+    host: str = "127.0.0.1"
+    cache: bool = True
+
+
+@dataclass
+class ServedApp:
+    """The built app, what was reflected, and where its state lives."""
+
+    app: App
+    database: ReflectedDatabase
+    data_url: sa.URL
+    state_url: str
+    read_only: bool
+    read_only_enforced: bool
+
+
+def build_app(options: ServeOptions) -> ServedApp:
+    """Migrate the state database, reflect the data database and wire the admin around it."""
+    data_url = normalise_url(options.url)
+    state_url = options.state_url or default_state_url(data_url)
+    if options.read_only and same_database(normalise_url(state_url), data_url):
+        raise ConfigError("--read-only needs a state database of its own: drop --state or point it elsewhere")
+    upgrade_state(state_url)
+    state_engine = make_engine(state_url)
+    try:
+        secret_key = stored_secret_key(state_engine)
+    finally:
+        state_engine.dispose()
+    config: dict[str, object] = {"SECRET_KEY": secret_key}
+    if options.host not in LOOPBACK_HOSTS:
+        config["ALLOWED_HOSTS"] = ["localhost", "127.0.0.1", "::1", options.host]
+    app = App("dashkit.serve", config, template_folder=None, static_folder=None)
+    database = init_db(app, data_url, state_url)
+    enforced = enforce_read_only(database.engine) if options.read_only else False
+    init_auth(app)
+    reflected = reflect(database.engine, options.selection, cache_dir() if options.cache else None)
+    database.data.dispose()
+    admin = Admin(app, title=_title(data_url))
+    register_reflected(admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None)
+    app.register_blueprint(first_admin.blueprint)
+    app.route("/")(_home)
+    return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced)
+
+
+def _home(request: Request) -> Response:
+    return redirect(request.url_for("admin.index"))
+
+
+def _title(url: sa.URL) -> str:
+    name = Path(url.database or "").stem if url.get_backend_name() == "sqlite" else url.database
+    return name or url.get_backend_name()

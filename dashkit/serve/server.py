@@ -1,0 +1,40 @@
+"""Run a served app: Werkzeug's threaded server, or N gunicorn workers."""
+
+from __future__ import annotations
+
+import importlib.util
+from typing import Any
+
+from werkzeug.serving import run_simple
+
+from dashkit.app import App
+from dashkit.db import get_database
+from dashkit.errors import ConfigError
+
+
+def run_server(app: App, host: str, port: int, workers: int | None) -> None:
+    """Serve until interrupted; with `workers`, through gunicorn's pre-forking server."""
+    get_database(app).dispose()  # children must not share the parent's connections
+    if workers is None:
+        run_simple(host, port, app, threaded=True)
+        return
+    if importlib.util.find_spec("gunicorn") is None:
+        raise ConfigError("--workers runs gunicorn, which is not installed: pip install 'dashkit[server]'")
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    _gunicorn_application(app, {"bind": bind, "workers": workers, "accesslog": "-"}).run()
+
+
+def _gunicorn_application(app: App, settings: dict[str, Any]) -> Any:
+    from gunicorn.app.base import BaseApplication
+
+    class ServedApplication(BaseApplication):
+        """The already-built app, forked into each worker (reflection ran once, here)."""
+
+        def load_config(self) -> None:
+            for name, value in settings.items():
+                self.cfg.set(name, value)
+
+        def load(self) -> App:
+            return app
+
+    return ServedApplication()

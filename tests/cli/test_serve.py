@@ -1,0 +1,238 @@
+"""dashkit/serve and dashkit/cli/serve.py: `dashkit serve URL` with no code and no default credentials."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crawl.serving import csrf_of, free_port, signed_in
+from crawl.tricky_schema import create_tricky_schema
+from dashkit.db import make_engine
+from dashkit.reflect import Selection
+from dashkit.serve import ServeOptions, build_app, issue_first_admin_link
+from dashkit.state import OneTimeToken, Setting
+
+
+@pytest.fixture(autouse=True)
+def dashkit_home(tmp_path, monkeypatch) -> Path:
+    home = tmp_path / "home"
+    monkeypatch.setenv("DASHKIT_HOME", str(home))
+    return home
+
+
+def _link(served) -> str:
+    engine = make_engine(served.state_url)
+    try:
+        with sa.orm.Session(engine) as session:
+            return issue_first_admin_link(session, "http://localhost")
+    finally:
+        engine.dispose()
+
+
+def test_first_admin_link_works_once(chinook_path):
+    served = build_app(ServeOptions(str(chinook_path)))
+    link = _link(served)
+    path = urllib.parse.urlsplit(link)
+    token = urllib.parse.parse_qs(path.query)["token"][0]
+    client = served.app.test_client()
+    assert client.get("/admin/").status_code in (302, 303)
+    page = client.get(f"/setup?token={token}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    form = {"token": token, "username": "root", "password": "a long enough passphrase",
+            "csrf_token": csrf_of(html)}
+    mismatch = client.post("/setup", data={**form, "password_again": "something else"})
+    assert mismatch.status_code == 400 and "differ" in mismatch.get_data(as_text=True)
+    created = client.post("/setup", data={**form, "password_again": form["password"]})
+    assert created.status_code in (302, 303) and created.headers["Location"].endswith("/admin/")
+    assert client.get("/admin/").status_code == 200  # signed in as the new admin
+    again = served.app.test_client()
+    assert again.get(f"/setup?token={token}").status_code == 410
+    assert again.get("/setup?token=guessed").status_code == 410
+    assert issue_first_admin_link(sa.orm.Session(make_engine(served.state_url)), "http://x") is None
+
+
+def test_only_the_token_hash_is_stored_and_it_expires(chinook_path):
+    served = build_app(ServeOptions(str(chinook_path)))
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(_link(served)).query)["token"][0]
+    engine = make_engine(served.state_url)
+    with sa.orm.Session(engine) as session:
+        record = session.scalars(sa.select(OneTimeToken)).one()
+        assert token not in record.token_hash
+        record.expires_at = record.created_at  # in the past
+        session.commit()
+    engine.dispose()
+    assert served.app.test_client().get(f"/setup?token={token}").status_code == 410
+
+
+def test_secret_key_is_generated_once_and_sessions_survive_a_restart(chinook_path):
+    first = build_app(ServeOptions(str(chinook_path)))
+    client = signed_in(first)
+    assert client.get("/admin/").status_code == 200
+    second = build_app(ServeOptions(str(chinook_path)))
+    assert second.app.config["SECRET_KEY"] == first.app.config["SECRET_KEY"]
+    engine = make_engine(second.state_url)
+    with sa.orm.Session(engine) as session:
+        assert session.get(Setting, "secret_key").value == first.app.config["SECRET_KEY"]
+    engine.dispose()
+    restarted = second.app.test_client()
+    for cookie in client._cookies.values():
+        restarted.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert restarted.get("/admin/").status_code == 200
+
+
+def test_state_lives_outside_the_served_database(chinook_path, dashkit_home):
+    served = build_app(ServeOptions(str(chinook_path)))
+    signed_in(served)
+    assert served.state_url.startswith(f"sqlite:///{dashkit_home}")
+    tables = sa.inspect(make_engine(str(chinook_path))).get_table_names()
+    assert not [name for name in tables if name.startswith("dashkit") or name == "alembic_version"]
+
+
+def test_urls_as_users_copy_them(postgres_url, dashkit_home):
+    engine = make_engine(postgres_url)
+    create_tricky_schema(engine)
+    engine.dispose()
+    copied = postgres_url.replace("postgresql+psycopg://", "postgres://")
+    served = build_app(ServeOptions(copied, selection=Selection(schemas=("public", "sales"))))
+    assert served.data_url.drivername == "postgresql+psycopg"
+    client = signed_in(served)
+    assert client.get("/admin/sales-region/").status_code == 200
+    assert client.get("/admin/bucher/").status_code == 200
+
+
+def test_read_only_refuses_every_write(database_url):
+    engine = make_engine(database_url)
+    create_tricky_schema(engine)
+    engine.dispose()
+    served = build_app(ServeOptions(database_url, read_only=True))
+    assert served.read_only_enforced
+    client = signed_in(served)
+    listing = client.get("/admin/customers/").get_data(as_text=True)
+    assert "/admin/customers/new" not in listing and "/edit" not in listing
+    token = csrf_of(listing)
+    for slug, pk in (("customers", "1"), ("order-line", "1,1"), ("staff", "2")):
+        assert client.get(f"/admin/{slug}/{pk}/").status_code == 200
+        for path in (f"/admin/{slug}/new", f"/admin/{slug}/{pk}/edit", f"/admin/{slug}/{pk}/delete"):
+            assert client.get(path).status_code == 404
+            assert client.post(path, data={"csrf_token": token}).status_code == 404
+        response = client.post(f"/admin/{slug}/actions",
+                               data={"action": "delete_selected", "pk": [pk], "confirm": "1", "csrf_token": token})
+        assert response.status_code >= 400
+    with served.app.extensions["db"].session() as session, pytest.raises(sa.exc.DBAPIError):
+        session.execute(sa.text("DELETE FROM \"Staff\"" if "mysql" not in database_url else "DELETE FROM `Staff`"))
+    check = make_engine(database_url)
+    with check.connect() as connection:
+        assert connection.execute(sa.text("SELECT COUNT(*) FROM " + check.dialect.identifier_preparer.quote("Staff"))).scalar() == 2
+    check.dispose()
+
+
+def test_read_only_needs_its_own_state_database(chinook_path):
+    from dashkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="state database of its own"):
+        build_app(ServeOptions(str(chinook_path), state_url=f"sqlite:///{chinook_path}", read_only=True))
+
+
+def _start(arguments: list[str], home: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", "from dashkit.cli import main; main()", *arguments],
+        env={**os.environ, "DASHKIT_HOME": str(home)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def _read_until(process: subprocess.Popen[str], marker: str, limit: float = 60) -> str:
+    """Lines printed until `marker` appears (bounded in time)."""
+    deadline = time.monotonic() + limit
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return "".join(lines)
+    process.kill()
+    raise AssertionError("no " + marker + " in:\n" + "".join(lines))
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def _browser() -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+
+def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_home):
+    engine = make_engine(postgres_url)
+    create_tricky_schema(engine)
+    engine.dispose()
+    url = postgres_url.replace("postgres@", "postgres:hunter2-secret@")  # trust auth ignores it
+    port = free_port()
+    process = _start(["serve", url, "--port", str(port)], dashkit_home)
+    try:
+        output = _read_until(process, "Ctrl+C")
+        assert "hunter2-secret" not in output
+        assert f"admin:  http://127.0.0.1:{port}/admin/" in output
+        link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
+        assert "dashkit users create NAME --role admin --state" in output
+        _wait_for(link)
+        browser = _browser()
+        page = browser.open(link).read().decode()
+        form = urllib.parse.urlencode({
+            "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
+            "username": "owner", "password": "a long enough passphrase",
+            "password_again": "a long enough passphrase", "csrf_token": csrf_of(page),
+        }).encode()
+        admin = browser.open(f"http://127.0.0.1:{port}/setup", data=form)
+        assert admin.url.endswith("/admin/") and "Customers" in admin.read().decode()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        remaining = process.stdout.read()
+    assert "hunter2-secret" not in remaining
+
+
+def test_workers_share_sessions_through_the_state_database(chinook_path, dashkit_home):
+    port = free_port()
+    process = _start(["serve", str(chinook_path), "--port", str(port), "--workers", "2"], dashkit_home)
+    try:
+        output = _read_until(process, "Ctrl+C")
+        link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
+        _wait_for(f"http://127.0.0.1:{port}/login")
+        browser = _browser()
+        page = browser.open(link).read().decode()
+        form = urllib.parse.urlencode({
+            "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
+            "username": "owner", "password": "a long enough passphrase",
+            "password_again": "a long enough passphrase", "csrf_token": csrf_of(page),
+        }).encode()
+        browser.open(f"http://127.0.0.1:{port}/setup", data=form)
+        for _ in range(8):  # spread over both workers; every one knows the session
+            response = browser.open(f"http://127.0.0.1:{port}/admin/track/")
+            assert response.url.endswith("/admin/track/") and response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.stdout.read().count("Booting worker") == 2
