@@ -14,7 +14,7 @@ from dashkit.admin.query import ListQuery, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
 from dashkit.auth import has_permission, require_login, require_permission
-from dashkit.http import Response, abort
+from dashkit.http import Response, abort, hx_push_url
 from dashkit.templating import render
 
 if TYPE_CHECKING:
@@ -100,8 +100,13 @@ def _link_target(request: Request, admin: Admin, model_admin: ModelAdmin, field:
 def list_view(request: Request, slug: str) -> Response:
     model_admin = model_admin_for(request, slug, "view")
     context = list_context(request, model_admin)
-    block = RESULTS_TARGET if request.is_htmx and request.htmx_target == RESULTS_TARGET else None
-    return render(request, page_template(request, model_admin, "list"), block=block, **context)  # type: ignore[arg-type]
+    template = page_template(request, model_admin, "list")
+    if not (request.is_htmx and request.htmx_target == RESULTS_TARGET):
+        return render(request, template, **context)  # type: ignore[arg-type]
+    response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
+    state = context["state"]
+    position = {"after": state.after, "before": state.before, "last": "1" if state.last else None}
+    return hx_push_url(response, list_url(request, model_admin, state.query_args(**position)))
 
 
 def count_view(request: Request, slug: str) -> Response:

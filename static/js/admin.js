@@ -22,7 +22,14 @@
     if (target.id === "results") { announce(); }
   });
 
+  function closePanels(except) {
+    document.querySelectorAll("details.panel[open]").forEach(function (panel) {
+      if (panel !== except) { panel.open = false; }
+    });
+  }
+
   document.addEventListener("click", function (event) {
+    closePanels(event.target.closest("details.panel"));
     var cancel = event.target.closest("dialog [data-close-dialog]");
     if (cancel) {
       event.preventDefault();
@@ -43,6 +50,7 @@
   }, true);
 
   document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { closePanels(null); }
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var active = document.activeElement;
     if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) { return; }
