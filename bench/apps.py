@@ -59,7 +59,9 @@ class WerkzeugApp:
             Rule("/", endpoint="hello"),
             Rule("/users/<int:user_id>/posts/<slug>", endpoint="post"),
         ])
-        self.templates = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+        self.templates = Environment(
+            loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(), auto_reload=False
+        )
 
     def hello(self, request: Request) -> Response:
         return Response(HELLO, mimetype="text/html")

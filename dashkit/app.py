@@ -55,7 +55,7 @@ class App(Scaffold):
         self.request_attributes: dict[str, RequestAttribute] = {}
         self.middleware: list[Middleware] = []
         self.extensions: dict[str, Any] = {}
-        self.templates = Templates(self.template_folder)
+        self.templates = Templates(self.template_folder, auto_reload=self.debug)
         self.static_files = StaticFiles()
         if self.static_folder is not None:
             self.static_files.mount("", self.static_folder)

@@ -20,7 +20,7 @@ ContextProcessor = Callable[["Request"], Mapping[str, Any]]
 class Templates:
     """Templates are looked up in the app's folder, then each blueprint's, then dashkit's."""
 
-    def __init__(self, app_folder: Path | None):
+    def __init__(self, app_folder: Path | None, auto_reload: bool = True):
         self._app_loaders: list[BaseLoader] = []
         if app_folder is not None:
             self._app_loaders.append(FileSystemLoader(app_folder))
@@ -32,6 +32,7 @@ class Templates:
             autoescape=select_autoescape(("html", "htm", "xml", "svg"), default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
+            auto_reload=auto_reload,
         )
         self.context_processors: list[ContextProcessor] = []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -147,3 +148,19 @@ def test_lookup_order_app_then_blueprints_then_dashkit(app: App, client, templat
     assert client.get("/blueprints.html").text == "first blueprint"
     assert client.get("/only_second.html").text == "second only"
     assert client.get("/nothing-here/").text == "blueprint error page"
+
+
+def test_debug_app_picks_up_edited_templates(templates: Path):
+    app = App("tests", {"DEBUG": True}, template_folder=str(templates))
+    write(templates, "page.html", "first")
+    app.add_url_rule("/", "index", lambda request: render(request, "page.html"))
+    client = app.test_client()
+    assert client.get("/").text == "first"
+    write(templates, "page.html", "second version")
+    later = (templates / "page.html").stat().st_mtime + 10  # coarse file clocks must not hide the edit
+    os.utime(templates / "page.html", (later, later))
+    assert client.get("/").text == "second version"
+
+
+def test_production_app_does_not_check_templates_for_changes(app: App):
+    assert app.templates.environment.auto_reload is False
