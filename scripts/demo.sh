@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Install dashkit and serve the demo on http://127.0.0.1:8000/.
-# Usage: bash scripts/demo.sh [--port N]
+# Install dashkit and serve the demo shop admin on http://127.0.0.1:8000/admin/.
+# Usage: bash scripts/demo.sh [--port N] [--fresh]
+# It prints the demo admin's one-time password; sign in as "demo".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -8,5 +9,4 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
 
-cd examples
-exec ../.venv/bin/dashkit run 'hello.app:create_app()' "$@"
+exec .venv/bin/dashkit demo "$@"

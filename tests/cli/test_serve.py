@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import http.cookiejar
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
-from crawl.serving import csrf_of, free_port, signed_in
+from crawl.serving import browser_session, csrf_of, free_port, read_until, signed_in, start_dashkit, wait_for
 from crawl.tricky_schema import create_tricky_schema
 from dashkit.db import make_engine
 from dashkit.reflect import Selection
@@ -145,60 +138,21 @@ def test_read_only_needs_its_own_state_database(chinook_path):
         build_app(ServeOptions(str(chinook_path), state_url=f"sqlite:///{chinook_path}", read_only=True))
 
 
-def _start(arguments: list[str], home: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-c", "from dashkit.cli import main; main()", *arguments],
-        env={**os.environ, "DASHKIT_HOME": str(home)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-
-
-def _read_until(process: subprocess.Popen[str], marker: str, limit: float = 60) -> str:
-    """Lines printed until `marker` appears (bounded in time)."""
-    deadline = time.monotonic() + limit
-    lines = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if marker in line:
-            return "".join(lines)
-    process.kill()
-    raise AssertionError("no " + marker + " in:\n" + "".join(lines))
-
-
-def _wait_for(url: str) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"{url} never answered")
-
-
-def _browser() -> urllib.request.OpenerDirector:
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-
-
 def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_home):
     engine = make_engine(postgres_url)
     create_tricky_schema(engine)
     engine.dispose()
     url = postgres_url.replace("postgres@", "postgres:hunter2-secret@")  # trust auth ignores it
     port = free_port()
-    process = _start(["serve", url, "--port", str(port)], dashkit_home)
+    process = start_dashkit(["serve", url, "--port", str(port)], dashkit_home)
     try:
-        output = _read_until(process, "Ctrl+C")
+        output = read_until(process, "Ctrl+C")
         assert "hunter2-secret" not in output
         assert f"admin:  http://127.0.0.1:{port}/admin/" in output
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
         assert "dashkit users create NAME --role admin --state" in output
-        _wait_for(link)
-        browser = _browser()
+        wait_for(link)
+        browser = browser_session()
         page = browser.open(link).read().decode()
         form = urllib.parse.urlencode({
             "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
@@ -216,12 +170,12 @@ def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_ho
 
 def test_workers_share_sessions_through_the_state_database(chinook_path, dashkit_home):
     port = free_port()
-    process = _start(["serve", str(chinook_path), "--port", str(port), "--workers", "2"], dashkit_home)
+    process = start_dashkit(["serve", str(chinook_path), "--port", str(port), "--workers", "2"], dashkit_home)
     try:
-        output = _read_until(process, "Ctrl+C")
+        output = read_until(process, "Ctrl+C")
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
-        _wait_for(f"http://127.0.0.1:{port}/login")
-        browser = _browser()
+        wait_for(f"http://127.0.0.1:{port}/login")
+        browser = browser_session()
         page = browser.open(link).read().decode()
         form = urllib.parse.urlencode({
             "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],

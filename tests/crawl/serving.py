@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import os
 import re
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 from werkzeug.test import Client
@@ -45,3 +53,44 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def start_dashkit(arguments: list[str], home: Path) -> subprocess.Popen[str]:
+    """Run `dashkit ARGUMENTS` in a child process with its own DASHKIT_HOME."""
+    return subprocess.Popen(
+        [sys.executable, "-c", "from dashkit.cli import main; main()", *arguments],
+        env={**os.environ, "DASHKIT_HOME": str(home)},
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def read_until(process: subprocess.Popen[str], marker: str, limit: float = 60) -> str:
+    """Lines printed until `marker` appears (bounded in time)."""
+    deadline = time.monotonic() + limit
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if marker in line:
+            return "".join(lines)
+    process.kill()
+    raise AssertionError("no " + marker + " in:\n" + "".join(lines))
+
+
+def wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+def browser_session() -> urllib.request.OpenerDirector:
+    """An HTTP client that keeps cookies, like a browser tab."""
+    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
