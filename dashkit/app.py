@@ -121,6 +121,7 @@ class App(Scaffold):
             self.templates.add_blueprint_folder(blueprint.template_folder)
         if blueprint.static_folder is not None:
             self.static_files.mount(blueprint.name, blueprint.static_folder)
+            self._wsgi = None
 
     def add_middleware(self, middleware: Middleware) -> None:
         """Wrap request handling: `middleware(request, call_next) -> Response`.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from werkzeug.debug import DebuggedApplication
 from werkzeug.exceptions import Forbidden, NotFound
-from werkzeug.test import run_wsgi_app
+from werkzeug.test import Client, run_wsgi_app
 
 import dashkit.app
 from dashkit import App, Request, Response, abort, redirect
@@ -500,3 +501,13 @@ def test_debugger_mode_lets_exceptions_reach_werkzeug(app: App, served):
     app.run("::1", 5003, debug=True)
     with pytest.raises(ZeroDivisionError):
         app.test_client().get("/boom")
+
+
+def test_debug_on_loopback_shows_the_interactive_debugger(app: App, served):
+    app.add_url_rule("/boom", "boom", lambda request: 1 / 0)
+    app.run("127.0.0.1", 5004, debug=True)
+    debugged = DebuggedApplication(served[-1]["app"], evalex=served[-1]["use_debugger"])
+    response = Client(debugged).get("/boom")
+    assert response.status_code == 500
+    assert "ZeroDivisionError" in response.text
+    assert "Werkzeug Debugger" in response.text

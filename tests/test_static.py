@@ -111,6 +111,15 @@ def test_blueprint_static_folder_is_served_under_its_name(app: App, client, tmp_
     assert app.static_files.url("reports/chart.js").startswith("/static/reports/chart.")
 
 
+def test_blueprint_registered_after_the_first_request_serves_its_static_files(app: App, client, tmp_path: Path):
+    assert client.get("/static/late/x.js").status_code == 404
+    folder = tmp_path / "late_static"
+    folder.mkdir()
+    (folder / "x.js").write_text("// late")
+    app.register_blueprint(Blueprint("late", __name__, static_folder=str(folder)))
+    assert client.get("/static/late/x.js").text == "// late"
+
+
 def test_static_files_never_reach_views(app: App, client):
     @app.route("/static/<path:name>")
     def shadow(request: Request, name: str):
