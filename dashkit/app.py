@@ -28,6 +28,7 @@ logger = logging.getLogger("dashkit")
 Handler = Callable[[Request], Response]
 Middleware = Callable[[Request, Handler], Response]
 RequestAttribute = Callable[[Request], Any]
+HookChain = tuple[tuple[Hooks, ...], tuple[Hooks, ...]]  # (app then blueprint, blueprint then app)
 
 ERROR_TEMPLATE = "dashkit/error.html"
 
@@ -64,9 +65,8 @@ class App(Scaffold):
         self._auto_options: set[str] = set()
         self._wsgi: Callable[..., Any] | None = None
         self._handler: Handler | None = None
-        self._hook_chains: dict[str | None, tuple[tuple[Hooks, ...], tuple[Hooks, ...]]] = {
-            None: ((self.hooks,), (self.hooks,))
-        }
+        self._hook_chains: dict[str | None, HookChain] = {None: ((self.hooks,), (self.hooks,))}
+        self._endpoint_hooks: dict[str, HookChain] = {}
 
     def _ensure_secret_key(self) -> None:
         if self.config.get_str("SECRET_KEY"):
@@ -101,6 +101,7 @@ class App(Scaffold):
             self._auto_options.add(endpoint)
         self.url_map.add(Rule(rule, endpoint=endpoint, methods=sorted(allowed), defaults=defaults))
         self.view_functions[endpoint] = view
+        self._endpoint_hooks[endpoint] = self._hook_chains[endpoint.rpartition(".")[0] or None]
         self._wsgi = None
 
     def add_converter(self, name: str, converter: type[BaseConverter]) -> None:
@@ -239,7 +240,7 @@ class App(Scaffold):
 
     def _hooks_for(self, request: Request, reverse: bool = False) -> tuple[Hooks, ...]:
         """The app's hooks, then the request's blueprint's; `reverse` for after and teardown."""
-        forward, backward = self._hook_chains.get(request.blueprint) or self._hook_chains[None]
+        forward, backward = self._endpoint_hooks.get(request.endpoint) or self._hook_chains[None]
         return backward if reverse else forward
 
     def make_response(self, value: Any, view: Callable[..., Any]) -> Response:
