@@ -3,8 +3,9 @@ checked), the template to render, and URLs that carry a list's state."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode
 
 from jinja2 import Template
 from werkzeug.datastructures import MultiDict
@@ -38,6 +39,28 @@ def with_args(url: str, args: MultiDict[str, str] | None) -> str:
     """`url` with query-string arguments (repeated keys kept)."""
     query = urlencode(list(args.items(multi=True))) if args else ""
     return f"{url}?{query}" if query else url
+
+
+SEGMENT_SAFE = "!$&'()*+,/:;=@"
+"""Characters Werkzeug leaves unquoted in a path segment, so both build the same URLs."""
+
+
+def url_pattern(request: Request, endpoint: str, *names: str, **values: Any) -> Callable[..., str]:
+    """A fast builder of `url_for(endpoint, **values)` whose `names` vary: call it with their values.
+
+    A list page links every row; building each link through the URL map costs more
+    than the rest of the row, so the URL is built once around slots that are filled in.
+    """
+    slots = [f"__dashkit_slot_{index}__" for index in range(len(names))]
+    template = request.url_for(endpoint, **values, **dict(zip(names, slots, strict=True)))
+
+    def build(*arguments: str) -> str:
+        url = template
+        for slot, argument in zip(slots, arguments, strict=True):
+            url = url.replace(slot, quote(argument, safe=SEGMENT_SAFE))
+        return url
+
+    return build
 
 
 def list_url(request: Request, model_admin: ModelAdmin, args: MultiDict[str, str] | None = None) -> str:

@@ -29,3 +29,21 @@ def test_composite_key_with_separators_round_trips_in_one_segment(region: str):
 def test_malformed_keys_raise_value_error(text: str):
     with pytest.raises(ValueError):
         decode_pk(ModelAdmin(Order), text)
+
+
+@pytest.mark.parametrize("values", [[7], ["a b/c,d~é?#%"], ["north", date(2024, 3, 1)]])
+def test_url_pattern_builds_what_the_url_map_builds(values):
+    from werkzeug.routing import Map, Rule
+
+    from dashkit.admin.lookup import url_pattern
+
+    url_map = Map([Rule("/admin/<slug>/<pk>/", endpoint="admin.detail")])
+    adapter = url_map.bind("localhost")
+
+    class FakeRequest:
+        def url_for(self, endpoint, **arguments):
+            return adapter.build(endpoint, arguments)
+
+    pk = encode_pk(values)
+    fast = url_pattern(FakeRequest(), "admin.detail", "slug", "pk")
+    assert fast("list_prices", pk) == adapter.build("admin.detail", {"slug": "list_prices", "pk": pk})

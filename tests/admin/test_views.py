@@ -248,3 +248,16 @@ def test_queries_per_page_stay_constant_as_rows_grow(admin_app):
     one_child = count_queries(engine, client, "/admin/list_customers/1/")
     many_children = count_queries(engine, client, "/admin/list_customers/4/")
     assert one_child == many_children
+
+
+def test_a_model_can_have_its_own_list_template(admin_app, tmp_path):
+    folder = tmp_path / "admin" / "list_orders"
+    folder.mkdir(parents=True)
+    (folder / "list.html").write_text(
+        '{% extends "admin/list.html" %}{% block results %}<p id="custom">{{ page.rows | length }} custom</p>{% endblock %}'
+    )
+    admin_app.templates.add_blueprint_folder(tmp_path)
+    client = signed_in(admin_app)
+    assert '<p id="custom">10 custom</p>' in client.get("/admin/list_orders/").get_data(as_text=True)
+    assert 'id="custom"' not in client.get("/admin/list_customers/").get_data(as_text=True)
+    assert client.get("/admin/list_orders/", headers=RESULTS).get_data(as_text=True) == '<p id="custom">10 custom</p>'
