@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapper, Session
 from dashkit.admin.forms import Field, fields_for, row_label
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
 from dashkit.admin.writes import row_values, snapshot_keys
+from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
@@ -60,6 +61,14 @@ def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | 
         return None
     matches = [item for item in form_fields(request, model_admin, creating=False) if item.name == name]
     return matches[0] if matches else None
+
+
+def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
+    """The list columns this user may edit in place."""
+    if model_admin.read_only or not has_permission(request, model_admin.permission("change")):
+        return frozenset()
+    names = (field.name for field in model_admin.list_fields)
+    return frozenset(name for name in names if cell_field(request, model_admin, name) is not None)
 
 
 def secret(request: Request) -> str:

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
+from dashkit.admin.form_data import editable_cells
 from dashkit.admin.keys import encode_pk, pk_of
 from dashkit.admin.lookup import admin_of, can_write, list_url, model_admin_for, page_template, with_args
 from dashkit.admin.query import ListQuery, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
+from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url
 from dashkit.templating import render
@@ -77,6 +79,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         },
         "can_export": has_permission(request, model_admin.permission("export")),
         "can_add": can_write(request, model_admin, "add", "admin.create"),
+        "editable": editable_cells(request, model_admin),
         "page_title": model_admin.label_plural.capitalize(),
     }
 
@@ -174,6 +177,7 @@ def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[s
         "child_pk": pk_of,
         "can_change": can_write(request, model_admin, "change", "admin.edit"),
         "can_delete": can_write(request, model_admin, "delete", "admin.delete"),
+        "history": history(request.state_db, model_admin.slug, pk),
         "page_title": f"{model_admin.label.capitalize()}: {model_admin.row_label(row)}",
         "back_url": list_url(request, model_admin),
     }

@@ -1,14 +1,7 @@
-// Admin forms: delete confirmation dialogs, relation autocomplete, filterable multi-selects,
+// Admin forms: relation autocomplete, filterable multi-selects,
 // Escape to cancel a cell editor. Every page works without this file.
 (function () {
   "use strict";
-
-  function openDialogs(root) {
-    var dialogs = root.querySelectorAll ? root.querySelectorAll("dialog[data-open-on-load]") : [];
-    for (var i = 0; i < dialogs.length; i++) {
-      if (!dialogs[i].open && typeof dialogs[i].showModal === "function") { dialogs[i].showModal(); }
-    }
-  }
 
   function addFilters(root) {
     var selects = root.querySelectorAll ? root.querySelectorAll("select[data-filterable]") : [];
@@ -33,19 +26,10 @@
     }
   }
 
-  document.addEventListener("htmx:afterSwap", function (event) {
-    openDialogs(event.detail.target);
-    addFilters(event.detail.target);
-  });
+  document.addEventListener("htmx:afterSwap", function (event) { addFilters(event.detail.target); });
   document.addEventListener("DOMContentLoaded", function () { addFilters(document); });
 
   document.addEventListener("click", function (event) {
-    var close = event.target.closest("[data-close-dialog]");
-    if (close) {
-      var dialog = close.closest("dialog");
-      if (dialog && dialog.open) { event.preventDefault(); dialog.close(); dialog.remove(); }
-      return;
-    }
     var pick = event.target.closest("[data-pick]");
     if (!pick) { return; }
     var box = pick.closest("[data-autocomplete]");
