@@ -14,6 +14,8 @@ from dashkit.reflect.types import column_read_only_reason
 
 # Values of these types are unhashable in Python, so they cannot identify a row.
 _UNHASHABLE = (sa.JSON, sa.ARRAY)
+# Values of these types compare equal exactly when they look equal, so they can stand in for a key.
+_EXACT = (sa.Integer, sa.String, sa.Date, sa.Boolean, sa.Uuid)
 
 
 class ReflectedRow:
@@ -55,8 +57,11 @@ def map_schema(reflected: ReflectedSchema) -> tuple[list[ReflectedTable], list[S
     dialect = reflected.dialect
     skipped: list[SkippedTable] = []
     identities: dict[str, list[sa.Column]] = {}
+    primary_keys = [
+        tuple(table.primary_key.columns.keys()) for table in reflected.tables if table.primary_key.columns
+    ]
     for table in reflected.tables:
-        identity = _identity_columns(table)
+        identity = _identity_columns(table, primary_keys)
         if identity:
             identities[table.key] = identity
         else:
@@ -119,7 +124,13 @@ def _relationship(plan: RelationshipPlan, classes: dict[str, type]) -> orm.Relat
     )
 
 
-def _identity_columns(table: sa.Table) -> list[sa.Column]:
+def _identity_columns(table: sa.Table, primary_keys: list[tuple[str, ...]]) -> list[sa.Column]:
+    """The primary key, or the best stand-in for one (a view or a table without a key).
+
+    In order: a unique constraint on NOT NULL columns; the primary key of a served table
+    whose columns all appear here by name (a view over it); the columns whose values
+    compare exactly (no floats, timestamps or unknown types); any hashable columns.
+    """
     if table.primary_key.columns:
         return list(table.primary_key.columns)
     for constraint in sorted(
@@ -128,6 +139,14 @@ def _identity_columns(table: sa.Table) -> list[sa.Column]:
     ):
         if constraint.columns and not any(column.nullable for column in constraint.columns):
             return list(constraint.columns)
+    names = list(table.columns.keys())
+    borrowed = [key for key in primary_keys if set(key) <= set(names)]
+    if borrowed:
+        best = max(borrowed, key=lambda key: (len(key), -min(names.index(name) for name in key)))
+        return [table.columns[name] for name in best]
+    exact = [column for column in table.columns if isinstance(column.type, _EXACT)]
+    if exact:
+        return exact
     usable = [column for column in table.columns if not isinstance(column.type, _UNHASHABLE)]
     # Columns of a declared type first: the first identity column is the default sort.
     return sorted(usable, key=lambda column: isinstance(column.type, sa.types.NullType))

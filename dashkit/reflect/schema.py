@@ -21,7 +21,7 @@ _HIDDEN_PREFIXES = ("dashkit_",)
 _HIDDEN_NAMES = ("alembic_version",)
 
 # Cheap catalog queries whose result changes whenever anything the admin depends on does;
-# their hash keys the metadata cache. Each returns rows of plain values.
+# their hash keys the metadata cache. Each reads only the schemas being served.
 _CATALOG_QUERIES = {
     "sqlite": ["SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"],
     "postgresql": [
@@ -31,28 +31,23 @@ _CATALOG_QUERIES = {
            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
            LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-           WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f')
-             AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+           WHERE c.relkind IN ('r', 'v', 'm', 'p', 'f') AND n.nspname IN :schemas
            ORDER BY 1, 2, 4""",
-        """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid)
-           FROM pg_constraint WHERE conrelid <> 0 ORDER BY 1, 2""",
+        """SELECT n.nspname, conrelid::regclass::text, conname, pg_get_constraintdef(c.oid)
+           FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+           WHERE conrelid <> 0 AND n.nspname IN :schemas ORDER BY 1, 2, 3""",
         """SELECT t.typname, e.enumsortorder, e.enumlabel FROM pg_enum e
            JOIN pg_type t ON t.oid = e.enumtypid ORDER BY 1, 2""",
     ],
     "mysql": [
         """SELECT TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION, COLUMN_NAME, COLUMN_TYPE,
                   IS_NULLABLE, COLUMN_DEFAULT, EXTRA, COLUMN_KEY
-           FROM information_schema.COLUMNS
-           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
-           ORDER BY 1, 2, 3""",
+           FROM information_schema.COLUMNS WHERE TABLE_SCHEMA IN :schemas ORDER BY 1, 2, 3""",
         """SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION, COLUMN_NAME,
                   REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
-           FROM information_schema.KEY_COLUMN_USAGE
-           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
-           ORDER BY 1, 2, 3, 4""",
+           FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA IN :schemas ORDER BY 1, 2, 3, 4""",
         """SELECT TABLE_SCHEMA, TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES
-           WHERE TABLE_SCHEMA NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys')
-           ORDER BY 1, 2""",
+           WHERE TABLE_SCHEMA IN :schemas ORDER BY 1, 2""",
     ],
 }
 
@@ -128,10 +123,14 @@ def schema_fingerprint(connection: sa.Connection, selection: Selection) -> str:
     queries = _CATALOG_QUERIES.get(dialect.name)
     if queries is None:
         raise ValueError(f"no schema fingerprint for the {dialect.name} dialect; reflect without a cache")
+    schemas = list(selection.schemas) or [sa.inspect(connection).default_schema_name]
     digest = hashlib.sha256()
     digest.update(repr((dialect.name, dialect.server_version_info, selection, sa.__version__)).encode())
     for query in queries:
-        for row in connection.exec_driver_sql(query):
+        statement = sa.text(query)
+        if ":schemas" in query:
+            statement = statement.bindparams(sa.bindparam("schemas", value=schemas, expanding=True))
+        for row in connection.execute(statement):
             digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()[:32]
 

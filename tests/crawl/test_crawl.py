@@ -1,0 +1,59 @@
+"""Serve real sample databases and a tricky schema, then visit every table: no server errors.
+
+Chinook and Northwind (SQLite) from ../shared/data; Chinook loaded into PostgreSQL and
+MariaDB with load_chinook.py; and the tricky schema on each dialect, also with --read-only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from crawl.crawler import crawl
+from crawl.load_chinook import SHARED_DATA, load_chinook
+from crawl.serving import signed_in
+from crawl.tricky_schema import create_tricky_schema
+from dashkit.db import make_engine
+from dashkit.reflect import Selection
+from dashkit.serve import ServeOptions, build_app
+
+
+@pytest.fixture(autouse=True)
+def dashkit_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
+
+
+def _crawl(url: str, **options) -> list[str]:
+    served = build_app(ServeOptions(url, **options))
+    return crawl(served, signed_in(served))
+
+
+def test_chinook_sqlite(chinook_path):
+    assert _crawl(str(chinook_path)) == []
+
+
+def test_northwind_sqlite(northwind_path):
+    assert _crawl(str(northwind_path)) == []
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_chinook_on_a_server(server, request):
+    if not (SHARED_DATA / "Chinook_PostgreSql.sql").exists():
+        pytest.skip(f"{SHARED_DATA} has no Chinook scripts")
+    url = request.getfixturevalue("postgres_url" if server == "postgresql" else "mariadb_url")
+    load_chinook(url)
+    assert _crawl(url) == []
+
+
+def test_tricky_schema(database_url):
+    engine = make_engine(database_url)
+    create_tricky_schema(engine)
+    engine.dispose()
+    schemas = ("public", "sales") if database_url.startswith("postgresql") else ()
+    assert _crawl(database_url, selection=Selection(schemas=schemas)) == []
+
+
+def test_tricky_schema_read_only(database_url):
+    engine = make_engine(database_url)
+    create_tricky_schema(engine)
+    engine.dispose()
+    assert _crawl(database_url, read_only=True) == []
