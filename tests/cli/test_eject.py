@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from crawl.load_chinook import load_chinook
 from crawl.tricky_schema import create_tricky_schema
 from dashkit.cli import main
 from dashkit.db import make_engine
@@ -81,6 +82,13 @@ def test_ejected_northwind_with_views_and_spaces(northwind_path, tmp_path):
     assert "class OrderDetails(Base):" in models
     assert "class OrderSubtotals(ViewBase):" in models
     assert _served_slugs(tmp_path, url) == _reflected_slugs(url)
+
+
+def test_ejected_chinook_in_postgresql(postgres_url, tmp_path):
+    load_chinook(postgres_url)
+    out = _eject_and_check(postgres_url, tmp_path)
+    assert "class PlaylistTrack(Base):" in (out / "models.py").read_text()
+    assert _served_slugs(tmp_path, postgres_url) == _reflected_slugs(postgres_url)
 
 
 def test_ejected_tricky_schema_on_each_dialect(database_url, tmp_path):
