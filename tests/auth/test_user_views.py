@@ -164,3 +164,11 @@ def test_sign_ins_and_user_changes_are_audited(auth_app):
         "roles": {"before": ["viewer"], "after": ["editor"]},
     }
     assert "scrypt" not in repr(trail) and "secret" not in repr(trail)
+
+
+def test_users_link_only_for_admins(auth_app):
+    admin, _ = _admin(auth_app)
+    assert 'href="/users/">Users</a>' in admin.get("/account").get_data(as_text=True)
+    viewer = auth_app.test_client()
+    log_in(viewer, "vera")
+    assert 'href="/users/"' not in viewer.get("/account").get_data(as_text=True)
