@@ -97,7 +97,9 @@ def app_target(app: App) -> MigrationTarget:
     )
 
 
-def alembic_config(target: MigrationTarget, print_stdout: Callable[[str], None] | None = None) -> Config:
+def alembic_config(
+    target: MigrationTarget, print_stdout: Callable[[str], None] | None = None
+) -> Config:
     """An Alembic Config that runs `target` through dashkit's env.py."""
     config = Config()
     config.set_main_option("script_location", str(target.script_location))
@@ -220,8 +222,11 @@ def migration_lock(connection: sa.Connection, timeout: float = LOCK_TIMEOUT) -> 
     else:
         yield
         return
-    _wait_for(lambda: connection.exec_driver_sql(acquire_sql).scalar() == 1, timeout,
-              mask_url(connection.engine.url))
+    _wait_for(
+        lambda: connection.exec_driver_sql(acquire_sql).scalar() == 1,
+        timeout,
+        mask_url(connection.engine.url),
+    )
     connection.commit()  # the lock belongs to the session, not to this transaction
     try:
         yield
@@ -241,7 +246,9 @@ def _wait_for(acquire: Callable[[], bool], timeout: float, what: str) -> None:
             logger.warning("waiting for another process's migration of %s to finish", what)
             announced = True
         if time.monotonic() > deadline:
-            raise TimeoutError(f"gave up after waiting {timeout:.0f}s for the migration lock on {what}")
+            raise TimeoutError(
+                f"gave up after waiting {timeout:.0f}s for the migration lock on {what}"
+            )
         time.sleep(0.25)
 
 

@@ -1,4 +1,4 @@
-"""dashkit.db: URLs, engines, per-request sessions and their transactions, the database being down."""
+"""dashkit.db: URLs, engines, per-request sessions and transactions, the database being down."""
 
 from __future__ import annotations
 
@@ -19,7 +19,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dashkit import App, ConfigError
-from dashkit.db import DatabaseUnavailable, get_database, init_db, make_engine, mask_url, normalise_url
+from dashkit.db import (
+    DatabaseUnavailable,
+    get_database,
+    init_db,
+    make_engine,
+    mask_url,
+    normalise_url,
+)
 
 
 class Base(DeclarativeBase):
@@ -93,7 +100,9 @@ def test_mask_url_hides_the_password() -> None:
 def test_a_missing_driver_names_the_extra_to_install(monkeypatch) -> None:
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pymysql" else real_find_spec(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "pymysql" else real_find_spec(name, *a),
     )
     with pytest.raises(ConfigError, match=r"pip install 'dashkit\[mysql\]'") as raised:
         make_engine("mysql://root:hunter2@db/shop")
@@ -338,7 +347,9 @@ def test_other_database_errors_stay_500(tmp_path) -> None:
     assert note_texts(app) == []
 
 
-@pytest.mark.parametrize("statement", ["SELECT missing_column FROM notes", "SELECT * FROM missing_table"])
+@pytest.mark.parametrize(
+    "statement", ["SELECT missing_column FROM notes", "SELECT * FROM missing_table"]
+)
 def test_a_wrong_statement_is_a_500_not_an_outage(database_url: str, statement: str) -> None:
     app = make_app(database_url)
 
@@ -354,7 +365,7 @@ def test_a_wrong_statement_is_a_500_not_an_outage(database_url: str, statement: 
 
 # -- pre-forking servers ------------------------------------------------------------------------
 
-PRELOADED_APP = '''
+PRELOADED_APP = """
 import os
 from pathlib import Path
 
@@ -373,11 +384,12 @@ def create_app():
 
     @app.route("/who")
     def who(request):
-        backend = request.db.execute(sa.text("SELECT pg_backend_pid() FROM pg_sleep(0.05)")).scalar()
+        query = sa.text("SELECT pg_backend_pid() FROM pg_sleep(0.05)")
+        backend = request.db.execute(query).scalar()
         return {"worker": os.getpid(), "backend": backend}
 
     return app
-'''
+"""
 
 
 @pytest.mark.slow
@@ -388,8 +400,17 @@ def test_gunicorn_preload_workers_never_share_a_connection(postgres_url: str, tm
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--preload", "-w", "4", "-b", f"127.0.0.1:{port}",
-         "preloaded:create_app()"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--preload",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "preloaded:create_app()",
+        ],
         cwd=tmp_path,
         env={**os.environ, "DASHKIT_DATABASE_URL": postgres_url},
         stdout=subprocess.DEVNULL,
@@ -405,7 +426,9 @@ def test_gunicorn_preload_workers_never_share_a_connection(postgres_url: str, tm
                 assert server.poll() is None, server.stderr.read().decode()
                 time.sleep(0.2)
         with ThreadPoolExecutor(max_workers=8) as pool:
-            answers = list(pool.map(lambda _: json.load(urllib.request.urlopen(url, timeout=10)), range(48)))
+            answers = list(
+                pool.map(lambda _: json.load(urllib.request.urlopen(url, timeout=10)), range(48))
+            )
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -42,8 +42,12 @@ def db() -> None:
 def target_options(command_function: Callable[..., Any]) -> Callable[..., Any]:
     """Add --app, --state and --url; the command receives the resolved `target` instead."""
 
-    @click.option("--app", "app_path", metavar="APP", help="The app factory, e.g. 'shop:create_app()'.")
-    @click.option("--state", is_flag=True, help="With --app: the app's state tables, not its models.")
+    @click.option(
+        "--app", "app_path", metavar="APP", help="The app factory, e.g. 'shop:create_app()'."
+    )
+    @click.option(
+        "--state", is_flag=True, help="With --app: the app's state tables, not its models."
+    )
     @click.option("--url", help="State database URL (default: DASHKIT_STATE_URL).")
     @wraps(command_function)
     def with_target(app_path: str | None, state: bool, url: str | None, **kwargs: Any) -> None:

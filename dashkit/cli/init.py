@@ -12,8 +12,11 @@ from dashkit.scaffold import ScaffoldError, create_project
 @click.command()
 @click.argument("name")
 @click.option(
-    "--directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-    show_default=True, help="Where to create the project folder.",
+    "--directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Where to create the project folder.",
 )
 def init(name: str, directory: Path) -> None:
     """Create the project NAME: app factory, a model, its migrations, a template, a test."""

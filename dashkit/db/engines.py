@@ -16,7 +16,10 @@ DEFAULT_TIMEOUT = 10.0
 
 
 def make_engine(
-    url: str | os.PathLike[str] | sa.URL, *, timeout: float | None = DEFAULT_TIMEOUT, statement_timeout: bool = True
+    url: str | os.PathLike[str] | sa.URL,
+    *,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    statement_timeout: bool = True,
 ) -> sa.Engine:
     """An engine with pre-ping and bounded waits; SQLite gets foreign keys, WAL and a busy timeout.
 
@@ -35,7 +38,9 @@ def make_engine(
         if timeout is not None:
             connect_args["timeout"] = timeout
         if _is_memory_sqlite(parsed):
-            options["poolclass"] = StaticPool  # one shared in-memory database, not one per connection
+            options["poolclass"] = (
+                StaticPool  # one shared in-memory database, not one per connection
+            )
     elif backend == "postgresql" and timeout is not None:
         connect_args.update(
             connect_timeout=max(1, round(timeout)),
@@ -55,7 +60,9 @@ def make_engine(
         connect_args.setdefault("charset", "utf8mb4")
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
     if backend == "sqlite":
-        sa.event.listen(engine, "connect", _sqlite_pragmas(file_database=not _is_memory_sqlite(parsed)))
+        sa.event.listen(
+            engine, "connect", _sqlite_pragmas(file_database=not _is_memory_sqlite(parsed))
+        )
     return engine
 
 

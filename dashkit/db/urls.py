@@ -71,4 +71,6 @@ def mask_url(url: str | sa.URL) -> str:
 
 def same_database(first: sa.URL, second: sa.URL) -> bool:
     """True when two normalised URLs name the same database."""
-    return first.render_as_string(hide_password=False) == second.render_as_string(hide_password=False)
+    return first.render_as_string(hide_password=False) == second.render_as_string(
+        hide_password=False
+    )

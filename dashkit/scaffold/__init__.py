@@ -40,7 +40,10 @@ def create_project(
         parts = [name if part == PACKAGE_PLACEHOLDER else part for part in relative.parts]
         target = root.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(Template(template.read_text(encoding="utf-8")).substitute(package=name), encoding="utf-8")
+        target.write_text(
+            Template(template.read_text(encoding="utf-8")).substitute(package=name),
+            encoding="utf-8",
+        )
         on_file(target)
     migrations = root / name / "migrations"
     ensure_migrations_folder(migrations)

@@ -13,7 +13,7 @@ from dashkit.cli import main
 from dashkit.db import make_engine
 from dashkit.state import STATE_VERSION_TABLE
 
-SHOP_MODELS = '''
+SHOP_MODELS = """
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -37,7 +37,7 @@ def create_app(config=None):
     app = App(__name__, {{"SECRET_KEY": "test", **(config or {{}})}})
     init_db(app, metadata=Base.metadata)
     return app
-'''
+"""
 
 
 def table_names(url: str) -> set[str]:
@@ -55,7 +55,10 @@ def test_state_commands_round_trip(database_url: str) -> None:
     assert "Running upgrade" in upgraded.output and "(head)" in upgraded.output
     assert runner.invoke(main, ["db", "check", "--url", database_url]).exit_code == 0
     assert "(head)" in runner.invoke(main, ["db", "current", "--url", database_url]).output
-    assert "dashkit state tables" in runner.invoke(main, ["db", "history", "--url", database_url]).output
+    assert (
+        "dashkit state tables"
+        in runner.invoke(main, ["db", "history", "--url", database_url]).output
+    )
     downgraded = runner.invoke(main, ["db", "downgrade", "base", "--url", database_url])
     assert downgraded.exit_code == 0, downgraded.output
     assert table_names(database_url) == {STATE_VERSION_TABLE}
@@ -71,13 +74,17 @@ def test_without_a_database_the_command_says_what_to_pass(monkeypatch) -> None:
 
 
 def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
-    result = CliRunner().invoke(main, ["db", "current", "--url", "postgresql://u:pw1234@127.0.0.1:1/x"])
+    result = CliRunner().invoke(
+        main, ["db", "current", "--url", "postgresql://u:pw1234@127.0.0.1:1/x"]
+    )
     assert result.exit_code == 1
     assert "postgresql+psycopg://u:***@127.0.0.1:1/x" in result.output
     assert "pw1234" not in result.output and "Traceback" not in result.output
 
 
-def test_app_models_get_their_own_revisions(database_url: str, app_module, tmp_path: Path, monkeypatch) -> None:
+def test_app_models_get_their_own_revisions(
+    database_url: str, app_module, tmp_path: Path, monkeypatch
+) -> None:
     monkeypatch.setenv("DASHKIT_DATABASE_URL", database_url)
     runner = CliRunner()
     app = f"{app_module(SHOP_MODELS.format(extra_column=''))}:create_app()"
@@ -99,21 +106,31 @@ def test_app_models_get_their_own_revisions(database_url: str, app_module, tmp_p
     assert db("check").exit_code == 0  # each side ignores the other's tables
     assert db("check", "--state").exit_code == 0
 
-    changed_app = f"{app_module(SHOP_MODELS.format(extra_column='price: Mapped[int] = mapped_column(default=0)'))}:create_app()"
-    changed = db("check", app=changed_app)
+    price = "price: Mapped[int] = mapped_column(default=0)"
+    changed = db("check", app=f"{app_module(SHOP_MODELS.format(extra_column=price))}:create_app()")
     assert changed.exit_code == 1
     assert "price" in changed.output and "differ" in changed.output
 
     downgraded = db("downgrade", "base")
     assert downgraded.exit_code == 0, downgraded.output
     assert "products" not in table_names(database_url)
-    assert "dashkit_users" in table_names(database_url)  # the app's downgrade leaves dashkit's tables
+    assert "dashkit_users" in table_names(
+        database_url
+    )  # the app's downgrade leaves dashkit's tables
 
 
 def test_concurrent_upgrades_migrate_once(postgres_url: str, tmp_path: Path) -> None:
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", "from dashkit.cli import main; main()", "db", "upgrade", "--url", postgres_url],
+            [
+                sys.executable,
+                "-c",
+                "from dashkit.cli import main; main()",
+                "db",
+                "upgrade",
+                "--url",
+                postgres_url,
+            ],
             cwd=tmp_path,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -127,7 +144,9 @@ def test_concurrent_upgrades_migrate_once(postgres_url: str, tmp_path: Path) -> 
     engine = make_engine(postgres_url)
     try:
         with engine.connect() as connection:
-            versions = connection.exec_driver_sql(f"SELECT version_num FROM {STATE_VERSION_TABLE}").all()
+            versions = connection.exec_driver_sql(
+                f"SELECT version_num FROM {STATE_VERSION_TABLE}"
+            ).all()
     finally:
         engine.dispose()
     assert versions == [("0001",)]
