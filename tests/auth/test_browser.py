@@ -66,6 +66,11 @@ def test_login_htmx_toast_and_logout_in_chromium(
         page.wait_for_selector("#pong")
         page.wait_for_selector("#messages .message.success:has-text('Pinged the server.')")
         page.screenshot(path=str(artifacts_dir / "auth-signed-in-toast.png"), full_page=True)
+        page.click(".user-menu a:has-text('Users')")
+        page.wait_for_selector("th[scope=row] a:has-text('vera')")
+        page.screenshot(path=str(artifacts_dir / "auth-users.png"), full_page=True)
+        page.goto(f"{server.url}/account")
+        page.screenshot(path=str(artifacts_dir / "auth-account.png"), full_page=True)
         page.click(".user-menu button[type=submit]")
         page.wait_for_selector("text=You have been signed out.")
         assert page.url == f"{server.url}/login"
