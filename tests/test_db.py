@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dashkit import App, ConfigError
+from dashkit.auth import create_user, init_auth, login_required
+from dashkit.auth.passwords import PasswordHasher
 from dashkit.db import (
     DatabaseUnavailable,
     get_database,
@@ -27,6 +30,7 @@ from dashkit.db import (
     mask_url,
     normalise_url,
 )
+from dashkit.migrations import upgrade_state
 
 
 class Base(DeclarativeBase):
@@ -331,6 +335,32 @@ def test_database_outage_gives_503_then_recovers(proxied_postgres, silent: bool)
     proxy.restore()
     assert client.post("/notes", data={"text": "after"}).status_code == 200
     assert client.get("/notes").json == {"texts": ["before", "after"]}
+
+
+@pytest.mark.timeout(120)
+def test_an_outage_with_signed_in_users_gives_503_and_keeps_them_signed_in(
+    proxied_postgres,
+) -> None:
+    url, proxy = proxied_postgres
+    upgrade_state(url)
+    app = make_app(url, DATABASE_TIMEOUT=2, PASSWORD_SCRYPT_N=2**10)
+    init_auth(app)
+    app.add_url_rule("/private", view=login_required(lambda request: "private page"))
+    with app.state_session() as session:
+        create_user(session, "ada", "ada's long secret", ["admin"], hasher=PasswordHasher(n=2**10))
+    client = app.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', login_page).group(1)
+    form = {"username": "ada", "password": "ada's long secret", "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 303
+    assert client.get("/private").get_data(as_text=True) == "private page"
+
+    proxy.cut()  # loading the session is the first thing to fail
+    assert client.get("/private").status_code == 503
+    assert client.get("/private", headers={"HX-Request": "true"}).json["status"] == 503
+
+    proxy.restore()
+    assert client.get("/private").get_data(as_text=True) == "private page"
 
 
 def test_other_database_errors_stay_500(tmp_path) -> None:
