@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dashkit.admin.forms.introspect import base_type
 from dashkit.admin.integrity import (
     IntegrityRefusal,
     classify,
@@ -256,8 +257,10 @@ def _original_conditions(mapper: Mapper[Any], originals: Mapping[str, Any]) -> l
         if attribute is None:
             continue
         comparable, value = untag(tagged)
-        if comparable:
-            column = attribute.columns[0]
+        column = attribute.columns[0]
+        # a JSON document has no portable equality, and None may be stored as JSON null:
+        # its snapshot was compared in Python on the locked row
+        if comparable and not isinstance(base_type(column.type), sa.JSON):
             conditions.append(column.is_(None) if value is None else column == value)
     return conditions
 

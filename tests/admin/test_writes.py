@@ -239,3 +239,18 @@ def test_signed_originals_reject_tampering_and_other_rows():
 def test_placed_at_interpreted_in_the_app_timezone():
     field = next(f for f in fields_for(Order, timezone=timezone(timedelta(hours=-5))) if f.name == "placed_at")
     assert field.coerce("2024-01-01T00:00").astimezone(timezone.utc).hour == 5
+
+
+def test_json_null_documents_do_not_look_like_conflicts(session: Session):
+    order = seed(session)
+    pk = (order.id,)
+    originals = originals_of(session, Order, pk, ["note", "data"])
+    update_row(session, Order, pk, {"data": None, "note": "stored JSON null"}, originals)
+    session.commit()
+    originals = originals_of(session, Order, pk, ["note", "data"])
+    update_row(session, Order, pk, {"note": "again"}, originals)
+    session.execute(sa.delete(Line))
+    session.commit()
+    delete_row(session, Order, pk, originals_of(session, Order, pk, ["note", "data"]))
+    session.commit()
+    assert session.get(Order, pk) is None
