@@ -80,31 +80,23 @@ def login_url(request: Request, next_path: str | None) -> str:
 
 def login_challenge(request: Request) -> Response:
     """What an anonymous caller gets where sign-in is required."""
-    if request.is_htmx:
-        current = urlsplit(request.headers.get("HX-Current-URL", ""))
-        page = current.path + (f"?{current.query}" if current.query else "")
-        target = login_url(request, page)
-        response = json_response(
-            {
-                "error": "Unauthorized",
-                "status": 401,
-                "detail": "Sign in first.",
-                "login_url": target,
-            },
-            status=401,
-            headers={"HX-Redirect": target},
-        )
-    elif request.wants_json:
-        target = login_url(request, None)
-        response = json_response(
-            {
-                "error": "Unauthorized",
-                "status": 401,
-                "detail": "Sign in first.",
-                "login_url": target,
-            },
-            status=401,
-        )
+    if request.is_htmx or request.wants_json:
+        headers: dict[str, str] = {}
+        if request.is_htmx:  # htmx follows HX-Redirect, back to the page the user was on
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            target = login_url(
+                request, current.path + (f"?{current.query}" if current.query else "")
+            )
+            headers["HX-Redirect"] = target
+        else:
+            target = login_url(request, None)
+        body = {
+            "error": "Unauthorized",
+            "status": 401,
+            "detail": "Sign in first.",
+            "login_url": target,
+        }
+        response = json_response(body, status=401, headers=headers)
     else:
         response = redirect(login_url(request, request.full_path.rstrip("?")))
     response.vary.add("HX-Request")
