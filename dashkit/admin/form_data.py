@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
 from dashkit.admin.forms import Field, fields_for, row_label
+from dashkit.admin.forms.choices import SizeCache
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
 from dashkit.admin.writes import row_values, snapshot_keys
 from dashkit.auth import has_permission
@@ -69,6 +70,12 @@ def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
         return frozenset()
     names = (field.name for field in model_admin.list_fields)
     return frozenset(name for name in names if cell_field(request, model_admin, name) is not None)
+
+
+def table_sizes(request: Request) -> SizeCache:
+    """The app's memory of which relation targets are small enough for a select."""
+    sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
+    return sizes
 
 
 def secret(request: Request) -> str:

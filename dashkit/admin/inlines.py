@@ -152,6 +152,7 @@ def inline_sets(
                 request.db, new_fields, {},
                 raw=row.result.raw if row.result else None,
                 errors=row.result.errors if row.result else None,
+                sizes=form_data.table_sizes(request),
             )
             rows.append(row)
         sets.append(
@@ -194,6 +195,7 @@ def _bind_existing(
     return bind_fields(
         request.db, shown, values,
         raw=result.raw if result else None, errors=result.errors if result else None, read_only=fixed,
+        sizes=form_data.table_sizes(request),
     )
 
 

@@ -119,6 +119,7 @@ def _form_page(
         values,
         raw=result.raw if result else None,
         errors=result.errors if result else None,
+        sizes=form_data.table_sizes(request),
     )
     for item in bound:
         item.urls = _field_urls(request, model_admin, item, pk, creating)

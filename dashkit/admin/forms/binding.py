@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dashkit.admin.forms.choices import Option, field_options
+from dashkit.admin.forms.choices import Option, SizeCache, field_options
 from dashkit.admin.forms.fields import BinaryField, Field, FieldError
 from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
 
@@ -52,8 +52,12 @@ def bind_fields(
     raw: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     read_only: Sequence[str] = (),
+    sizes: SizeCache | None = None,
 ) -> list[BoundField]:
-    """Bind each field to a stored value, or to the user's raw input when the form came back."""
+    """Bind each field to a stored value, or to the user's raw input when the form came back.
+
+    `sizes` caches which relation targets are small tables (see `choices.is_small`).
+    """
     raw = raw or {}
     errors = errors or {}
     bound = []
@@ -71,7 +75,7 @@ def bind_fields(
             chosen = [item.key.format(v) for v in value or []] if isinstance(item, ManyToManyField) else [text]
         widget, options = item.widget, []
         if session is not None and item.name not in read_only:
-            widget, options = field_options(session, item, value)
+            widget, options = field_options(session, item, value, sizes)
         bound.append(
             BoundField(
                 field=item,

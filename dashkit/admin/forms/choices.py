@@ -6,6 +6,7 @@ autocomplete that searches `search_targets` twenty rows at a time.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -47,10 +48,26 @@ def _key_column(field: RelationField) -> Any:
     return getattr(field.target, field.target_key)
 
 
-def is_small(session: Session, field: RelationField) -> bool:
-    """True when the target table has at most `SELECT_LIMIT` rows (counted with a bound)."""
+SIZE_TTL = 60.0
+"""Seconds a table's small-or-large verdict is reused: the widget, not the data, depends on it."""
+
+SizeCache = dict[str, tuple[float, bool]]
+
+
+def is_small(session: Session, field: RelationField, sizes: SizeCache | None = None) -> bool:
+    """True when the target table has at most `SELECT_LIMIT` rows (counted with a bound).
+
+    `sizes` (kept per app by the caller) remembers the verdict for `SIZE_TTL` seconds.
+    """
+    name = sa.inspect(field.target).local_table.fullname
+    now = time.monotonic()
+    if sizes is not None and name in sizes and now - sizes[name][0] < SIZE_TTL:
+        return sizes[name][1]
     bounded = sa.select(sa.literal(1)).select_from(field.target).limit(SELECT_LIMIT + 1).subquery()
-    return session.scalar(sa.select(sa.func.count()).select_from(bounded)) <= SELECT_LIMIT
+    small = session.scalar(sa.select(sa.func.count()).select_from(bounded)) <= SELECT_LIMIT
+    if sizes is not None:
+        sizes[name] = (now, small)
+    return small
 
 
 def all_options(session: Session, field: RelationField) -> list[Option]:
@@ -89,12 +106,14 @@ def search_targets(session: Session, field: RelationField, term: str) -> list[Op
     return [(field.key.format(getattr(row, field.target_key)), row_label(row)) for row in rows]
 
 
-def field_options(session: Session, field: Field, value: Any) -> tuple[str, list[Option]]:
+def field_options(
+    session: Session, field: Field, value: Any, sizes: SizeCache | None = None
+) -> tuple[str, list[Option]]:
     """(widget, options) for a relation field: a full select, or autocomplete with the chosen rows."""
     if not isinstance(field, (ForeignKeyField, ManyToManyField)):
         return field.widget, []
     chosen = value if isinstance(value, list) else [value]
-    if is_small(session, field):
+    if is_small(session, field, sizes):
         widget = "select" if isinstance(field, ForeignKeyField) else "multi_select"
         return widget, all_options(session, field)
     return "autocomplete", chosen_options(session, field, chosen)
