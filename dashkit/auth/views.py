@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from dashkit import audit
-from dashkit.auth import user_views
+from dashkit.auth import role_views, user_views
 from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
@@ -160,5 +160,5 @@ def _account_page(request: Request, error: str | None = None, status: int = 200)
     )
 
 
-for _rule, _view, _methods in user_views.ROUTES:
+for _rule, _view, _methods in [*user_views.ROUTES, *role_views.ROUTES]:
     blueprint.add_url_rule(_rule, view=_view, methods=_methods)
