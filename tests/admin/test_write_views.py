@@ -69,6 +69,15 @@ def client(app):
     return signed_in(app)
 
 
+@pytest.fixture
+def dialect_app(database_url):
+    """The app on SQLite, PostgreSQL and MariaDB in turn."""
+    app = make_write_app(database_url)
+    seed(app)
+    yield app
+    app.extensions["db"].dispose()
+
+
 def test_create_keeps_input_and_explains_errors_then_saves(app, client):
     data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "12.345", "note": "keep me"}
     response = client.post("/admin/orders/new", data=data)
@@ -87,9 +96,8 @@ def test_create_keeps_input_and_explains_errors_then_saves(app, client):
     assert event.changes["total"] == {"before": None, "after": "12.34"}
 
 
-def test_unique_violation_is_a_field_error_on_every_dialect(database_url):
-    app = make_write_app(database_url)
-    seed(app)
+def test_unique_violation_is_a_field_error_on_every_dialect(dialect_app):
+    app = dialect_app
     client = signed_in(app)
     data = {**form_of(client, "/admin/customers/new"), "name": "Alice"}
     response = client.post("/admin/customers/new", data=data)
@@ -97,10 +105,10 @@ def test_unique_violation_is_a_field_error_on_every_dialect(database_url):
     assert "Another row already has this value." in response.get_data(as_text=True)
     with app.db_session() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Customer)) == 1
-    app.extensions["db"].dispose()
 
 
-def test_edit_from_an_outdated_form_is_a_conflict(app, client):
+def test_edit_from_an_outdated_form_is_a_conflict(dialect_app):
+    app, client = dialect_app, signed_in(dialect_app)
     colleague = signed_in(app, "eddie")
     mine = form_of(client, "/admin/orders/1/edit")
     theirs = form_of(colleague, "/admin/orders/1/edit")
@@ -155,7 +163,8 @@ def test_composite_keys_in_urls_edit_and_delete(app, client):
     assert actions == [("update", "1,2"), ("delete", "1,2")]
 
 
-def test_cell_edit_with_htmx_and_conflict(app, client):
+def test_cell_edit_with_htmx_and_conflict(dialect_app):
+    app, client = dialect_app, signed_in(dialect_app)
     htmx = {"HX-Request": "true"}
     editor = client.get("/admin/customers/1/cell/email", headers=htmx).get_data(as_text=True)
     assert editor.lstrip().startswith("<form") and "alice@example.com" in editor
@@ -182,7 +191,8 @@ def test_cell_edit_without_javascript_is_a_small_form_page(app, client):
     assert response.status_code == 303 and response.headers["Location"] == "/admin/customers/"
 
 
-def test_inlines_are_saved_with_the_parent_in_one_transaction(app, client):
+def test_inlines_are_saved_with_the_parent_in_one_transaction(dialect_app):
+    app, client = dialect_app, signed_in(dialect_app)
     data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50", "status": "new",
             "note": "with lines"}
     html = client.get("/admin/orders/1/edit").get_data(as_text=True)
@@ -219,7 +229,8 @@ def test_inlines_are_paged(app, client):
     assert third.count("_originals\" value=") == 1 + 4  # the order and lines 21–24
 
 
-def test_binary_upload_and_download(app, client):
+def test_binary_upload_and_download(dialect_app):
+    app, client = dialect_app, signed_in(dialect_app)
     data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50", "status": "new",
             "note": "first", "attachment": (io.BytesIO(b"%PDF-1.4 \x00\xff"), "invoice.pdf")}
     assert client.post("/admin/orders/1/edit", data=data, content_type="multipart/form-data").status_code == 303
