@@ -23,6 +23,9 @@ def encode_pk(values: Iterable[Any]) -> str:
     """The URL segment for a row's primary key values, in primary key column order."""
     parts = []
     for value in values:
+        if type(value) is int:
+            parts.append(str(value))
+            continue
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         parts.append(_SPECIAL.sub(lambda match: f"~{ord(match.group()):02X}", text))
     return ",".join(parts)

@@ -80,6 +80,9 @@ class ModelAdmin:
         self._check_field_names("formatters", self.formatters)
         self._check_inlines()
         self._check_permissions()
+        self._label_column = next(
+            (c.name for c in self.info.columns.values() if c.kind == "string" and not c.primary_key), None
+        )
 
     # -- per-request hooks ----------------------------------------------------------------
 
@@ -96,12 +99,11 @@ class ModelAdmin:
         return self.permissions.get(verb, f"{self.slug}.{verb}")
 
     def row_label(self, row: Any) -> str:
-        """How a row is named in links, selections and confirmations."""
-        for column in self.info.columns.values():
-            if column.kind == "string" and not column.primary_key:
-                value = getattr(row, column.name, None)
-                if value:
-                    return str(value)
+        """How a row is named in links, selections and confirmations: its first text column."""
+        if self._label_column is not None:
+            value = getattr(row, self._label_column, None)
+            if value:
+                return str(value)
         keys = ", ".join(str(getattr(row, name)) for name in self.info.primary_key)
         return f"{self.label} {keys}"
 

@@ -71,6 +71,10 @@ class ListState:
                 args[key] = value
         return args
 
+    def location_args(self) -> MultiDict[str, str]:
+        """This state's arguments, page position included: the list's canonical URL."""
+        return self.query_args(after=self.after, before=self.before, last="1" if self.last else None)
+
     @property
     def is_filtered(self) -> bool:
         return bool(self.search or self.filters)

@@ -22,6 +22,7 @@ class Cell:
     """One cell: the field it shows, its text, and where it links (if anywhere)."""
 
     field: DisplayField
+    kind: str
     text: Any
     url: str | None = None
 
@@ -46,15 +47,16 @@ def table_rows(
     """Rows as the table shows them; `link_slugs` maps foreign-key fields to the slug they link to."""
     result = []
     own = model_admin.slug
+    kinds = [field.kind for field in fields]
     for row in rows:
         pk = pk_of(model_admin, row)
         cells = []
-        for field in fields:
+        for field, kind in zip(fields, kinds, strict=True):
             url = None
             target = link_slugs.get(field.name)
             if target is not None:
                 value = field.value(row)
                 url = None if value is None else detail_url(target, encode_pk([value]))
-            cells.append(Cell(field, field.display(row), url))
+            cells.append(Cell(field, kind, field.display(row), url))
         result.append(TableRow(pk, model_admin.row_label(row), detail_url(own, pk), cells))
     return result

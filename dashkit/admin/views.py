@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
 from dashkit.admin.form_data import editable_cells
 from dashkit.admin.keys import encode_pk, pk_of
-from dashkit.admin.lookup import admin_of, can_write, list_url, model_admin_for, page_template, with_args
+from dashkit.admin.lookup import (
+    admin_of,
+    can_write,
+    list_url,
+    model_admin_for,
+    page_template,
+    url_pattern,
+    with_args,
+)
 from dashkit.admin.query import ListQuery, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
+from dashkit.admin.table import table_rows
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url
@@ -55,6 +66,10 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
     admin = admin_of(request)
     links = {field.name: _link_target(request, admin, model_admin, field) for field in fields}
+    link_slugs = {name: target.slug for name, target in links.items() if target is not None}
+    detail_url = url_pattern(request, "admin.detail", "slug", "pk")
+    current_url = list_url(request, model_admin, state.location_args())
+    editable = editable_cells(request, model_admin)
     return {
         "model_admin": model_admin,
         "state": state,
@@ -66,11 +81,10 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "saved_views": saved_views_for(request, model_admin),
         "fields": fields,
-        "links": links,
+        "rows": table_rows(model_admin, page.rows, fields, detail_url, link_slugs),
+        "current_url": current_url,
         "list_url": lambda **changes: list_url(request, model_admin, state.query_args(**changes)),
         "sort_url": lambda field: _sort_url(request, model_admin, state, field),
-        "pk_of": lambda row: pk_of(model_admin, row),
-        "key_text": lambda value: encode_pk([value]),
         "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
         "actions": {
             name: action
@@ -79,9 +93,17 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         },
         "can_export": has_permission(request, model_admin.permission("export")),
         "can_add": can_write(request, model_admin, "add", "admin.create"),
-        "editable": editable_cells(request, model_admin),
+        "editable": editable,
+        "cell_url": _cell_url(request, model_admin, current_url) if editable else None,
         "page_title": model_admin.label_plural.capitalize(),
     }
+
+
+def _cell_url(request: Request, model_admin: ModelAdmin, current_url: str) -> Callable[[str, str], str]:
+    """The in-place editor of a cell, coming back to this list."""
+    build = url_pattern(request, "admin.edit_cell", "pk", "name", slug=model_admin.slug)
+    back = "?" + urlencode({"next": current_url})
+    return lambda pk, name: build(pk, name) + back
 
 
 def _sort_url(request: Request, model_admin: ModelAdmin, state: Any, field: DisplayField) -> str:
@@ -107,9 +129,7 @@ def list_view(request: Request, slug: str) -> Response:
     if not (request.is_htmx and request.htmx_target == RESULTS_TARGET):
         return render(request, template, **context)  # type: ignore[arg-type]
     response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
-    state = context["state"]
-    position = {"after": state.after, "before": state.before, "last": "1" if state.last else None}
-    return hx_push_url(response, list_url(request, model_admin, state.query_args(**position)))
+    return hx_push_url(response, context["current_url"])
 
 
 def count_view(request: Request, slug: str) -> Response:

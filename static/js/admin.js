@@ -37,6 +37,12 @@
     }
   });
 
+  // The search box has its own debounced trigger; its change on blur would resend the
+  // form and could overtake a sort or page request made by the click that blurred it.
+  document.addEventListener("change", function (event) {
+    if (event.target.id === "list-search") { event.stopPropagation(); }
+  }, true);
+
   document.addEventListener("change", function (event) {
     var all = event.target.closest("[data-select-all]");
     if (!all) { return; }
