@@ -72,11 +72,21 @@ def fill(url: str, customers: int) -> None:
         for start in range(0, customers, batch):
             connection.execute(
                 sa.insert(Customer),
-                [{"name": f"Customer {n:06}", "email": f"c{n}@example.com"} for n in range(start, min(customers, start + batch))],
+                [
+                    {"name": f"Customer {n:06}", "email": f"c{n}@example.com"}
+                    for n in range(start, min(customers, start + batch))
+                ],
             )
         connection.execute(
             sa.insert(Order),
-            [{"customer_id": 1 + (n * 7919) % customers, "total": Decimal("19.90"), "note": f"order {n}"} for n in range(100)],
+            [
+                {
+                    "customer_id": 1 + (n * 7919) % customers,
+                    "total": Decimal("19.90"),
+                    "note": f"order {n}",
+                }
+                for n in range(100)
+            ],
         )
     engine.dispose()
 
@@ -91,12 +101,22 @@ def dashkit_app(url: str) -> tuple[App, dict[str, str]]:
     admin.register(Customer)
     admin.register(Order)
     with app.state_session() as session:
-        create_user(session, f"bench-{uuid.uuid4().hex[:6]}", PASSWORD, ["admin"], hasher=PasswordHasher(n=2**10))
-        username = session.scalars(sa.text("SELECT username FROM dashkit_users ORDER BY id DESC")).first()
+        create_user(
+            session,
+            f"bench-{uuid.uuid4().hex[:6]}",
+            PASSWORD,
+            ["admin"],
+            hasher=PasswordHasher(n=2**10),
+        )
+        username = session.scalars(
+            sa.text("SELECT username FROM dashkit_users ORDER BY id DESC")
+        ).first()
     client = Client(app, Response, use_cookies=True)
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', page).group(1)
-    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    answer = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token}
+    )
     if answer.status_code != 303:
         raise SystemExit(f"bench sign-in failed: {answer.status_code}")
     cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
@@ -125,7 +145,9 @@ def floor_app(url: str) -> tuple[Flask, dict[str, str]]:
             if order is None:
                 flask_abort(404)
             customer = session.get(Customer, order.customer_id)
-            return render_template("floor_order_form.html", order=order, customer=customer, user=user)
+            return render_template(
+                "floor_order_form.html", order=order, customer=customer, user=user
+            )
 
     @app.route("/sign-in")
     def sign_in() -> str:
@@ -157,12 +179,17 @@ def median_ms(app: Any, environ: dict[str, Any], requests: int) -> float:
     return statistics.median(times) * 1000
 
 
-def measure(pages: dict[str, tuple[Any, str, dict[str, str]]], requests: int, repeats: int) -> dict[str, tuple[float, int]]:
+def measure(
+    pages: dict[str, tuple[Any, str, dict[str, str]]], requests: int, repeats: int
+) -> dict[str, tuple[float, int]]:
     """Per page: the best median milliseconds per request over `repeats` runs, and its size.
 
     The pages take turns within each run, so a busy machine slows them alike.
     """
-    environs = {name: EnvironBuilder(path=path, headers=headers).get_environ() for name, (_, path, headers) in pages.items()}
+    environs = {
+        name: EnvironBuilder(path=path, headers=headers).get_environ()
+        for name, (_, path, headers) in pages.items()
+    }
     sizes = {name: len(first_response(app, environs[name])) for name, (app, _, _) in pages.items()}
     best = {name: float("inf") for name in pages}
     for _ in range(repeats):
@@ -186,8 +213,10 @@ def run(label: str, url: str, options: argparse.Namespace) -> bool:
     (dashkit_ms, dashkit_bytes), (floor_ms, floor_bytes) = results["dashkit"], results["floor"]
     ratio = dashkit_ms / floor_ms
     verdict = "ok" if ratio <= LIMIT else f"SLOWER than {LIMIT:.0f}x the floor"
-    print(f"  {label:<11}{dashkit_ms:>9.2f} ms{dashkit_bytes / 1024:>8.1f} KiB{floor_ms:>9.2f} ms"
-          f"{floor_bytes / 1024:>8.1f} KiB{ratio:>8.2f}x  {verdict}")
+    print(
+        f"  {label:<11}{dashkit_ms:>9.2f} ms{dashkit_bytes / 1024:>8.1f} KiB{floor_ms:>9.2f} ms"
+        f"{floor_bytes / 1024:>8.1f} KiB{ratio:>8.2f}x  {verdict}"
+    )
     admin_app.extensions["db"].dispose()
     floor.extensions["engine"].dispose()
     return ratio <= LIMIT
@@ -200,7 +229,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="runs; the best median counts")
     parser.add_argument("--no-postgres", action="store_true")
     options = parser.parse_args()
-    print(f"Python {sys.version.split()[0]}; order edit form, customer table of {options.customers:,} rows")
+    print(
+        f"Python {sys.version.split()[0]}; order edit form, customer table of {options.customers:,} rows"
+    )
     print(f"  {'database':<11}{'dashkit':>12}{'page':>12}{'floor':>12}{'page':>12}{'ratio':>9}")
     results = []
     with tempfile.TemporaryDirectory() as folder:
@@ -215,7 +246,13 @@ def main() -> None:
             print(f"  PostgreSQL skipped: {error.orig}")
         else:
             try:
-                results.append(run("PostgreSQL", sa.make_url(POSTGRES).set(database=name).render_as_string(False), options))
+                results.append(
+                    run(
+                        "PostgreSQL",
+                        sa.make_url(POSTGRES).set(database=name).render_as_string(False),
+                        options,
+                    )
+                )
             finally:
                 with server.connect() as connection:
                     connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

@@ -39,7 +39,9 @@ def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) ->
     Primary key columns are typed in on create (when the database does not generate
     them) and fixed on edit. Built once per app and model: fields hold no request state.
     """
-    cache: dict[tuple[str, bool], list[Field]] = request.app.extensions.setdefault("admin_form_fields", {})
+    cache: dict[tuple[str, bool], list[Field]] = request.app.extensions.setdefault(
+        "admin_form_fields", {}
+    )
     key = (model_admin.slug, creating)
     if key not in cache:
         skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
@@ -60,7 +62,9 @@ def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | 
         return None
     if name in model_admin.readonly_fields or name in model_admin.exclude:
         return None
-    matches = [item for item in form_fields(request, model_admin, creating=False) if item.name == name]
+    matches = [
+        item for item in form_fields(request, model_admin, creating=False) if item.name == name
+    ]
     return matches[0] if matches else None
 
 
@@ -82,13 +86,17 @@ def secret(request: Request) -> str:
     return request.app.config.require("SECRET_KEY")
 
 
-def originals_token(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...], obj: Any, keys: list[str]) -> str:
+def originals_token(
+    request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...], obj: Any, keys: list[str]
+) -> str:
     """The signed snapshot of `obj` for a form showing `keys`."""
     keys = snapshot_keys(model_admin.model, keys)
     return sign_originals(secret(request), model_admin.slug, pk, snapshot(row_values(obj, keys)))
 
 
-def posted_originals(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> dict[str, Any]:
+def posted_originals(
+    request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]
+) -> dict[str, Any]:
     """The snapshot the posted form carries; raises `BadOriginals`."""
     token = request.form.get("_originals")
     return read_originals(secret(request), token, model_admin.slug, pk)

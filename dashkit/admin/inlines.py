@@ -16,9 +16,9 @@ from werkzeug.datastructures import MultiDict
 
 from dashkit.admin import form_data
 from dashkit.admin.forms import BoundField, Field, FormResult, bind_fields, coerce_form, fields_for
+from dashkit.admin.integrity import IntegrityRefusal
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.originals import BadOriginals, read_row_token, sign_originals, snapshot
-from dashkit.admin.integrity import IntegrityRefusal
 from dashkit.admin.writes import (
     RowNotFound,
     create_row,
@@ -95,15 +95,23 @@ def _links(relationship: RelationshipProperty[Any]) -> list[tuple[str, str]]:
     ]
 
 
-def _child_fields(request: Request, relationship: RelationshipProperty[Any], *, creating: bool) -> list[Field]:
+def _child_fields(
+    request: Request, relationship: RelationshipProperty[Any], *, creating: bool
+) -> list[Field]:
     linked = {child_key for _, child_key in _links(relationship)}
-    fields = fields_for(relationship.mapper.class_, exclude=linked, timezone=form_data.app_timezone(request))
+    fields = fields_for(
+        relationship.mapper.class_, exclude=linked, timezone=form_data.app_timezone(request)
+    )
     return fields if creating else [item for item in fields if not item.primary_key]
 
 
 def _sub_form(form: MultiDict[str, str], prefix: str) -> MultiDict[str, str]:
     return MultiDict(
-        [(key[len(prefix):], value) for key, value in form.items(multi=True) if key.startswith(prefix)]
+        [
+            (key[len(prefix) :], value)
+            for key, value in form.items(multi=True)
+            if key.startswith(prefix)
+        ]
     )
 
 
@@ -112,7 +120,10 @@ def _child_model_name(relationship: RelationshipProperty[Any]) -> str:
 
 
 def inline_sets(
-    request: Request, model_admin: ModelAdmin, parent: Any, posted: MultiDict[str, str] | None = None
+    request: Request,
+    model_admin: ModelAdmin,
+    parent: Any,
+    posted: MultiDict[str, str] | None = None,
 ) -> list[InlineSet]:
     """The inline tables of `parent`'s form: a page of children plus blank rows; with `posted`,
     the user's input coerced (errors included) for saving or showing again."""
@@ -128,16 +139,28 @@ def inline_sets(
         if posted is None:
             children, has_next = _page_of_children(request, relationship, parent, page)
             for index, obj in enumerate(children):
-                rows.append(_existing_row(request, relationship, f"{name}-{index}-", obj, existing_fields, new_fields))
+                rows.append(
+                    _existing_row(
+                        request, relationship, f"{name}-{index}-", obj, existing_fields, new_fields
+                    )
+                )
         else:
             has_next = posted.get(f"{name}-_has_next") == "1"
             index = 0
             while f"{name}-{index}-_originals" in posted and index < PAGE_SIZE:
                 row = _posted_existing(
-                    request, relationship, parent, posted, f"{name}-{index}-", existing_fields, new_fields
+                    request,
+                    relationship,
+                    parent,
+                    posted,
+                    f"{name}-{index}-",
+                    existing_fields,
+                    new_fields,
                 )
                 if row is None:
-                    errors.append("A row of this table was changed by someone else; reload the page.")
+                    errors.append(
+                        "A row of this table was changed by someone else; reload the page."
+                    )
                 else:
                     rows.append(row)
                 index += 1
@@ -149,7 +172,9 @@ def inline_sets(
                 if any(value.strip() for value in sub.values()):
                     row.result = coerce_form(new_fields, sub, creating=True)
             row.fields = bind_fields(
-                request.db, new_fields, {},
+                request.db,
+                new_fields,
+                {},
                 raw=row.result.raw if row.result else None,
                 errors=row.result.errors if row.result else None,
                 sizes=form_data.table_sizes(request),
@@ -173,7 +198,10 @@ def _page_of_children(
     request: Request, relationship: RelationshipProperty[Any], parent: Any, page: int
 ) -> tuple[list[Any], bool]:
     child: Mapper[Any] = relationship.mapper
-    conditions = [getattr(child.class_, child_key) == getattr(parent, parent_key) for parent_key, child_key in _links(relationship)]
+    conditions = [
+        getattr(child.class_, child_key) == getattr(parent, parent_key)
+        for parent_key, child_key in _links(relationship)
+    ]
     statement = (
         sa.select(child.class_)
         .where(*conditions)
@@ -186,15 +214,23 @@ def _page_of_children(
 
 
 def _bind_existing(
-    request: Request, obj: Any, editable: list[Field], shown: list[Field], result: FormResult | None = None
+    request: Request,
+    obj: Any,
+    editable: list[Field],
+    shown: list[Field],
+    result: FormResult | None = None,
 ) -> list[Any]:
     """All columns of a child row; the key columns (not editable once created) as text."""
     editable_names = {item.name for item in editable}
     fixed = [item.name for item in shown if item.name not in editable_names]
     values = row_values(obj, [item.name for item in shown])
     return bind_fields(
-        request.db, shown, values,
-        raw=result.raw if result else None, errors=result.errors if result else None, read_only=fixed,
+        request.db,
+        shown,
+        values,
+        raw=result.raw if result else None,
+        errors=result.errors if result else None,
+        read_only=fixed,
         sizes=form_data.table_sizes(request),
     )
 
@@ -210,7 +246,10 @@ def _existing_row(
     pk = primary_key_of(obj)
     keys = snapshot_keys(type(obj), [item.name for item in fields])
     token = sign_originals(
-        form_data.secret(request), _child_model_name(relationship), pk, snapshot(row_values(obj, keys))
+        form_data.secret(request),
+        _child_model_name(relationship),
+        pk,
+        snapshot(row_values(obj, keys)),
     )
     return InlineRow(
         prefix=prefix,
@@ -232,11 +271,16 @@ def _posted_existing(
 ) -> InlineRow | None:
     token = posted.get(f"{prefix}_originals", "")
     try:
-        pk, originals = read_row_token(form_data.secret(request), token, _child_model_name(relationship))
+        pk, originals = read_row_token(
+            form_data.secret(request), token, _child_model_name(relationship)
+        )
         obj = load_row(request.db, relationship.mapper.class_, pk)
     except (BadOriginals, RowNotFound):
         return None
-    if any(getattr(obj, child_key) != getattr(parent, parent_key) for parent_key, child_key in _links(relationship)):
+    if any(
+        getattr(obj, child_key) != getattr(parent, parent_key)
+        for parent_key, child_key in _links(relationship)
+    ):
         return None
     sub = _sub_form(posted, prefix)
     result = coerce_form(fields, sub)
@@ -252,7 +296,9 @@ def _posted_existing(
     )
 
 
-def save_inlines(request: Request, model_admin: ModelAdmin, parent: Any, sets: list[InlineSet]) -> list[AuditEntry]:
+def save_inlines(
+    request: Request, model_admin: ModelAdmin, parent: Any, sets: list[InlineSet]
+) -> list[AuditEntry]:
     """Write every changed, deleted or new child row; audit entries for the caller to record.
 
     Runs inside the caller's savepoint; raises `ConflictError` or `IntegrityRefusal`
@@ -264,7 +310,9 @@ def save_inlines(request: Request, model_admin: ModelAdmin, parent: Any, sets: l
         relationship = _relationship(model_admin, inline.name)
         child = relationship.mapper.class_
         table = _child_model_name(relationship)
-        links = {child_key: getattr(parent, parent_key) for parent_key, child_key in _links(relationship)}
+        links = {
+            child_key: getattr(parent, parent_key) for parent_key, child_key in _links(relationship)
+        }
         for row in inline.rows:
             if row.result is None or not row.result.ok:
                 continue

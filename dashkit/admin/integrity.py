@@ -19,7 +19,11 @@ from sqlalchemy.orm import Mapper
 from dashkit.errors import DashkitError
 
 UNIQUE, FOREIGN_KEY, REFERENCED, NOT_NULL, CHECK = (
-    "unique", "foreign_key", "referenced", "not_null", "check",
+    "unique",
+    "foreign_key",
+    "referenced",
+    "not_null",
+    "check",
 )
 
 
@@ -105,7 +109,7 @@ def _classify_sqlite(message: str) -> Violation | None:
     }
     for prefix, kind in kind_by_prefix.items():
         if message.startswith(prefix):
-            rest = message[len(prefix):]
+            rest = message[len(prefix) :]
             if kind == CHECK:
                 return Violation(CHECK, [], rest.strip())
             return Violation(kind, [part.strip().rpartition(".")[2] for part in rest.split(",")])
@@ -141,9 +145,8 @@ def check_rule(table: sa.Table, name: str | None) -> str | None:
     if name is None:
         return None
     for constraint in table.constraints:
-        if isinstance(constraint, sa.CheckConstraint) and constraint.name is not None:
-            if str(constraint.name) == name:
-                return str(constraint.sqltext)
+        if isinstance(constraint, sa.CheckConstraint) and str(constraint.name) == name:
+            return str(constraint.sqltext)
     return name
 
 
@@ -211,7 +214,9 @@ def _attribute_key(mapper: Mapper[Any], column_name: str) -> str:
         return column_name
 
 
-def missing_references(session: sa.orm.Session, mapper: Mapper[Any], values: Mapping[str, Any]) -> list[str]:
+def missing_references(
+    session: sa.orm.Session, mapper: Mapper[Any], values: Mapping[str, Any]
+) -> list[str]:
     """Attribute keys among `values` whose foreign key points at no row.
 
     SQLite reports a foreign-key failure without naming the column; this finds it.

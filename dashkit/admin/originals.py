@@ -61,7 +61,7 @@ def untag(tagged: Any) -> tuple[bool, Any]:
     """(True, value) for a value a WHERE clause can compare; (False, None) for digests."""
     if not isinstance(tagged, dict):
         return True, tagged
-    (kind, text), = tagged.items()
+    ((kind, text),) = tagged.items()
     if kind not in COMPARABLE_TAGS:
         return False, None
     parse = {
@@ -105,7 +105,9 @@ def read_originals(secret: str, token: str | None, model: str, pk: Sequence[Any]
     return dict(payload["v"])
 
 
-def read_row_token(secret: str, token: str | None, model: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
+def read_row_token(
+    secret: str, token: str | None, model: str
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
     """The primary key and snapshot inside `token`, for forms listing several rows."""
     payload = _payload(secret, token, model)
     parts = [untag(part) for part in payload["k"]]
@@ -131,7 +133,9 @@ def _signature(secret: str, body: str) -> str:
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
-def changed_keys(originals: Mapping[str, Any], current: Mapping[str, Any], keys: Iterable[str]) -> list[str]:
+def changed_keys(
+    originals: Mapping[str, Any], current: Mapping[str, Any], keys: Iterable[str]
+) -> list[str]:
     """Keys whose tagged original differs from the tagged current value."""
     now = snapshot({key: current[key] for key in keys if key in current})
     return [key for key in keys if key in originals and originals[key] != now.get(key)]

@@ -43,7 +43,9 @@ def register_routes(blueprint: Blueprint) -> None:
     blueprint.add_url_rule("/<slug>/new", "create", create, methods=("GET", "POST"))
     blueprint.add_url_rule("/<slug>/<pk>/edit", "edit", edit, methods=("GET", "POST"))
     blueprint.add_url_rule("/<slug>/<pk>/delete", "delete", delete, methods=("GET", "POST"))
-    blueprint.add_url_rule("/<slug>/<pk>/cell/<name>", "edit_cell", edit_cell, methods=("GET", "POST"))
+    blueprint.add_url_rule(
+        "/<slug>/<pk>/cell/<name>", "edit_cell", edit_cell, methods=("GET", "POST")
+    )
     blueprint.add_url_rule("/<slug>/check/<name>", "check_field", check_field, methods=("POST",))
     blueprint.add_url_rule("/<slug>/lookup/<name>", "lookup", lookup)
     blueprint.add_url_rule("/<slug>/<pk>/file/<name>", "download", download)
@@ -123,12 +125,12 @@ def _form_page(
     )
     for item in bound:
         item.urls = _field_urls(request, model_admin, item, pk, creating)
-    key_fields = [] if creating else [
-        (name, getattr(obj, name)) for name in model_admin.info.primary_key
-    ]
-    readonly = [] if creating else [
-        (name, getattr(obj, name)) for name in model_admin.readonly_fields
-    ]
+    key_fields = (
+        [] if creating else [(name, getattr(obj, name)) for name in model_admin.info.primary_key]
+    )
+    readonly = (
+        [] if creating else [(name, getattr(obj, name)) for name in model_admin.readonly_fields]
+    )
     return render(
         request,
         "admin/form.html",
@@ -150,7 +152,11 @@ def _form_page(
 
 
 def _field_urls(
-    request: Request, model_admin: ModelAdmin, item: BoundField, pk: tuple[Any, ...] | None, creating: bool
+    request: Request,
+    model_admin: ModelAdmin,
+    item: BoundField,
+    pk: tuple[Any, ...] | None,
+    creating: bool,
 ) -> dict[str, str]:
     """The URLs a widget calls: field check on blur, relation lookup, file download."""
     slug, name = model_admin.slug, item.name
@@ -171,7 +177,9 @@ def _conflict_rows(fields: list[Any], conflict: ConflictError) -> list[dict[str,
         rows.append(
             {
                 "label": item.label,
-                "current": form_data.display_value(item, current) if conflict.current else "(deleted)",
+                "current": form_data.display_value(item, current)
+                if conflict.current
+                else "(deleted)",
                 "mine": form_data.display_value(item, mine),
                 "changed": item.name in conflict.fields,
             }
@@ -192,7 +200,9 @@ def create(request: Request, slug: str) -> Response:
         written = create_row(request.db, model_admin.model, result.values, labels=_labels(fields))
     except IntegrityRefusal as refusal:
         result.errors.update(refusal.field_errors)
-        return _form_page(request, model_admin, result=result, form_errors=refusal.form_errors, status=422)
+        return _form_page(
+            request, model_admin, result=result, form_errors=refusal.form_errors, status=422
+        )
     pk_text = encode_pk(written.pk)
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
     flash(request, f"Added {model_admin.label} {pk_text}.", "success")
@@ -223,13 +233,25 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     inlines = inline_sets(request, model_admin, obj, posted=request.form)
     if not result.ok or any(item.has_errors for item in inlines):
         return _form_page(
-            request, model_admin, obj=obj, pk=key, result=result, token=token, inlines=inlines, status=422
+            request,
+            model_admin,
+            obj=obj,
+            pk=key,
+            result=result,
+            token=token,
+            inlines=inlines,
+            status=422,
         )
     try:
         with request.db.begin_nested():
             written = update_row(
-                request.db, model_admin.model, key, result.values, originals,
-                scope=_scope(request, model_admin), labels=_labels(fields),
+                request.db,
+                model_admin.model,
+                key,
+                result.values,
+                originals,
+                scope=_scope(request, model_admin),
+                labels=_labels(fields),
             )
             child_events = save_inlines(request, model_admin, obj, inlines)
     except ConflictError as conflict:
@@ -239,14 +261,28 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             return redirect(request.url_for("admin.list", slug=slug))
         fresh = form_data.originals_token(request, model_admin, key, obj, names)
         return _form_page(
-            request, model_admin, obj=obj, pk=key, result=result, token=fresh, conflict=conflict,
-            inlines=inline_sets(request, model_admin, obj), status=409,
+            request,
+            model_admin,
+            obj=obj,
+            pk=key,
+            result=result,
+            token=fresh,
+            conflict=conflict,
+            inlines=inline_sets(request, model_admin, obj),
+            status=409,
         )
     except IntegrityRefusal as refusal:
         result.errors.update(refusal.field_errors)
         return _form_page(
-            request, model_admin, obj=obj, pk=key, result=result, token=token,
-            form_errors=refusal.form_errors, inlines=inlines, status=422,
+            request,
+            model_admin,
+            obj=obj,
+            pk=key,
+            result=result,
+            token=token,
+            form_errors=refusal.form_errors,
+            inlines=inlines,
+            status=422,
         )
     if written.changes:
         record(request, UPDATE, model_admin.slug, pk, written.changes)
@@ -326,12 +362,17 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
     key = _key(model_admin, pk)
     obj = _load(request, model_admin, key)
     context: dict[str, Any] = {
-        "model_admin": model_admin, "obj": obj, "pk_text": pk, "item": item,
+        "model_admin": model_admin,
+        "obj": obj,
+        "pk_text": pk,
+        "item": item,
         "next_url": _next_url(request, request.url_for("admin.list", slug=slug)),
         "page_title": f"Edit {item.label} of {model_admin.label} {pk}",
     }
     if request.method == "GET" and request.args.get("cancel"):
-        return render(request, "admin/cell.html", block="display", value=getattr(obj, name), **context)
+        return render(
+            request, "admin/cell.html", block="display", value=getattr(obj, name), **context
+        )
     token = form_data.originals_token(request, model_admin, key, obj, [name])
     raw: dict[str, Any] | None = None
     errors: dict[str, str] = {}
@@ -350,7 +391,11 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
         if result.ok:
             try:
                 written = update_row(
-                    request.db, model_admin.model, key, result.values, originals,
+                    request.db,
+                    model_admin.model,
+                    key,
+                    result.values,
+                    originals,
                     scope=_scope(request, model_admin),
                 )
             except ConflictError as conflict:
@@ -369,7 +414,9 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
                 if not request.is_htmx:
                     flash(request, f"Saved {item.label} of {model_admin.label} {pk}.", "success")
                     return redirect(context["next_url"])
-                return render(request, "admin/cell.html", block="display", value=getattr(obj, name), **context)
+                return render(
+                    request, "admin/cell.html", block="display", value=getattr(obj, name), **context
+                )
     bound = bind_fields(None, [item], {name: getattr(obj, name)}, raw=raw, errors=errors)[0]
     # htmx swaps only 2xx answers; the fragment itself carries the error
     return render(
@@ -390,19 +437,29 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
 def check_field(request: Request, slug: str, name: str) -> Response:
     """Coerce one posted field and answer with its error message element (htmx, on blur)."""
     model_admin = _writable(request, slug, "add" if request.args.get("creating") else "change")
-    fields = form_data.form_fields(request, model_admin, creating=bool(request.args.get("creating")))
+    fields = form_data.form_fields(
+        request, model_admin, creating=bool(request.args.get("creating"))
+    )
     matches = [item for item in fields if item.name == name]
     if not matches:
         abort(404, f"{name!r} is not a field of the {model_admin.label} form")
-    result = coerce_form(matches, request.form, MultiDict(), creating=bool(request.args.get("creating")))
-    return render(request, "admin/_widgets/error.html", field_name=name, error=result.errors.get(name))
+    result = coerce_form(
+        matches, request.form, MultiDict(), creating=bool(request.args.get("creating"))
+    )
+    return render(
+        request, "admin/_widgets/error.html", field_name=name, error=result.errors.get(name)
+    )
 
 
 def lookup(request: Request, slug: str, name: str) -> Response:
     """Options of a foreign-key or many-to-many field matching `q` (at most twenty)."""
     model_admin = _writable(request, slug, "view")
     fields = form_data.form_fields(request, model_admin, creating=True)
-    matches = [item for item in fields if item.name == name and isinstance(item, (ForeignKeyField, ManyToManyField))]
+    matches = [
+        item
+        for item in fields
+        if item.name == name and isinstance(item, (ForeignKeyField, ManyToManyField))
+    ]
     if not matches:
         abort(404, f"{name!r} is not a relation field of {model_admin.label_plural}")
     options = search_targets(request.db, matches[0], request.args.get("q", ""))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from types import TracebackType
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,7 +39,9 @@ class ConflictError(DashkitError):
     user tried to save, `fields` the keys someone else changed.
     """
 
-    def __init__(self, current: dict[str, Any] | None, submitted: Mapping[str, Any], fields: list[str]):
+    def __init__(
+        self, current: dict[str, Any] | None, submitted: Mapping[str, Any], fields: list[str]
+    ):
         self.current = current
         self.submitted = dict(submitted)
         self.fields = fields
@@ -75,7 +78,12 @@ def _where_pk(mapper: Mapper[Any], pk: Sequence[Any]) -> list[sa.ColumnElement[b
 
 
 def load_row(
-    session: Session, model: type, pk: Sequence[Any], *, scope: Scope | None = None, lock: bool = False
+    session: Session,
+    model: type,
+    pk: Sequence[Any],
+    *,
+    scope: Scope | None = None,
+    lock: bool = False,
 ) -> Any:
     """The row with primary key `pk` as the admin may see it, or raise `RowNotFound`."""
     mapper: Mapper[Any] = sa.inspect(model)
@@ -119,18 +127,22 @@ def storable(session: Session, mapper: Mapper[Any], values: Mapping[str, Any]) -
     stored = dict(values)
     for key, value in values.items():
         if isinstance(value, datetime) and value.tzinfo is not None:
-            stored[key] = value.astimezone(timezone.utc).replace(tzinfo=None)
+            stored[key] = value.astimezone(UTC).replace(tzinfo=None)
     return stored
 
 
 def create_row(
-    session: Session, model: type, values: Mapping[str, Any], *, labels: Mapping[str, str] | None = None
+    session: Session,
+    model: type,
+    values: Mapping[str, Any],
+    *,
+    labels: Mapping[str, str] | None = None,
 ) -> WriteResult:
     """Insert one row from coerced form values; raise `IntegrityRefusal` on a refusal."""
     mapper: Mapper[Any] = sa.inspect(model)
     values = storable(session, mapper, values)
     scalars, collections = _split(mapper, values)
-    with _savepoint(session, mapper, values, labels):
+    with _Savepoint(session, mapper, values, labels):
         obj = model(**scalars)
         for key, target_keys in collections.items():
             setattr(obj, key, _load_targets(session, mapper, key, target_keys))
@@ -175,7 +187,7 @@ def update_row(
         return WriteResult(obj, tuple(pk), {})
     scalars, collections = _split(mapper, {key: after for key, (_, after) in changes.items()})
     try:
-        with _savepoint(session, mapper, values, labels):
+        with _Savepoint(session, mapper, values, labels):
             if mapper.version_id_col is not None:
                 for key, value in scalars.items():
                     setattr(obj, key, value)
@@ -213,7 +225,7 @@ def delete_row(
             raise ConflictError(current, {}, stale)
     before = row_values(obj, _column_keys(mapper))
     try:
-        with _savepoint(session, mapper, {}, None, deleting=True):
+        with _Savepoint(session, mapper, {}, None, deleting=True):
             for relationship in mapper.relationships:
                 if relationship.direction is RelationshipDirection.MANYTOMANY:
                     setattr(obj, relationship.key, [])
@@ -238,10 +250,16 @@ def _split(mapper: Mapper[Any], values: Mapping[str, Any]) -> tuple[dict[str, An
     return scalars, collections
 
 
-def _load_targets(session: Session, mapper: Mapper[Any], key: str, target_keys: list[Any]) -> list[Any]:
+def _load_targets(
+    session: Session, mapper: Mapper[Any], key: str, target_keys: list[Any]
+) -> list[Any]:
     target: Mapper[Any] = mapper.relationships[key].mapper
     column = target.primary_key[0]
-    found = session.scalars(sa.select(target.class_).where(column.in_(target_keys))).all() if target_keys else []
+    found = (
+        session.scalars(sa.select(target.class_).where(column.in_(target_keys))).all()
+        if target_keys
+        else []
+    )
     by_key = {primary_key_of(obj)[0]: obj for obj in found}
     missing = [str(k) for k in target_keys if k not in by_key]
     if missing:
@@ -249,7 +267,9 @@ def _load_targets(session: Session, mapper: Mapper[Any], key: str, target_keys: 
     return [by_key[k] for k in target_keys]
 
 
-def _original_conditions(mapper: Mapper[Any], originals: Mapping[str, Any]) -> list[sa.ColumnElement[bool]]:
+def _original_conditions(
+    mapper: Mapper[Any], originals: Mapping[str, Any]
+) -> list[sa.ColumnElement[bool]]:
     """`column = original` (or IS NULL) for each loaded value a database can compare."""
     conditions: list[sa.ColumnElement[bool]] = []
     for key, tagged in originals.items():
@@ -288,14 +308,16 @@ def _guarded_update(
     session.expire(obj, list(scalars))
 
 
-def _reload(session: Session, model: type, pk: Sequence[Any], keys: list[str]) -> dict[str, Any] | None:
+def _reload(
+    session: Session, model: type, pk: Sequence[Any], keys: list[str]
+) -> dict[str, Any] | None:
     try:
         return row_values(load_row(session, model, pk), keys)
     except RowNotFound:
         return None
 
 
-class _savepoint:
+class _Savepoint:
     """Run a write in a SAVEPOINT; an IntegrityError rolls it back and becomes a refusal."""
 
     def __init__(
@@ -313,7 +335,12 @@ class _savepoint:
     def __enter__(self) -> None:
         self.transaction = self.session.begin_nested()
 
-    def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
         if kind is None:
             self.transaction.commit()
             return False
@@ -327,7 +354,11 @@ class _savepoint:
                 missing = missing_references(self.session, self.mapper, self.values)
                 if missing:
                     refusal = IntegrityRefusal(
-                        {key: "No such row to refer to; choose an existing one." for key in missing}, []
+                        {
+                            key: "No such row to refer to; choose an existing one."
+                            for key in missing
+                        },
+                        [],
                     )
             raise refusal from error
         return False

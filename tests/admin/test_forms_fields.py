@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import io
 import uuid
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -105,7 +105,7 @@ def test_datetime_is_timezone_aware_for_aware_columns():
     aware = DateTimeField("at", aware=True, timezone=paris)
     value = aware.coerce("2024-01-10T12:00")
     assert value.utcoffset() == timedelta(hours=1)
-    assert value.astimezone(timezone.utc).hour == 11
+    assert value.astimezone(UTC).hour == 11
     explicit = aware.coerce("2024-01-10T12:00+00:00")
     assert explicit.astimezone(paris).hour == 13
     assert aware.format(explicit) == "2024-01-10T13:00:00"
@@ -120,7 +120,9 @@ class Colour(enum.Enum):
 
 
 def test_choices_accept_only_listed_keys():
-    field = ChoiceField("colour", choices=[("red", Colour.red, "red"), ("green", Colour.green, "green")])
+    field = ChoiceField(
+        "colour", choices=[("red", Colour.red, "red"), ("green", Colour.green, "green")]
+    )
     assert field.coerce("green") is Colour.green
     assert field.format(Colour.red) == "red"
     assert error_of(field, "blue") == "Choose one of: red, green."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -71,21 +72,41 @@ class Item(Base):
     owner_id: Mapped[int] = mapped_column(sa.ForeignKey("owners.id"))
     total: Mapped[int | None] = mapped_column(sa.Computed("qty * 2"))
     tags: Mapped[list[Tag]] = relationship(secondary=tags)
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 def test_each_column_type_gets_its_field():
     fields = {field.name: field for field in fields_for(Item)}
     assert list(fields) == [
-        "name", "notes", "qty", "ratio", "price", "active", "status", "at", "data",
-        "token", "photo", "owner_id", "tags",
+        "name",
+        "notes",
+        "qty",
+        "ratio",
+        "price",
+        "active",
+        "status",
+        "at",
+        "data",
+        "token",
+        "photo",
+        "owner_id",
+        "tags",
     ]
     kinds = {name: type(field) for name, field in fields.items()}
     assert kinds == {
-        "name": StringField, "notes": TextField, "qty": IntegerField, "ratio": FloatField,
-        "price": DecimalField, "active": BooleanField, "status": ChoiceField,
-        "at": DateTimeField, "data": JsonField, "token": UuidField, "photo": BinaryField,
-        "owner_id": ForeignKeyField, "tags": ManyToManyField,
+        "name": StringField,
+        "notes": TextField,
+        "qty": IntegerField,
+        "ratio": FloatField,
+        "price": DecimalField,
+        "active": BooleanField,
+        "status": ChoiceField,
+        "at": DateTimeField,
+        "data": JsonField,
+        "token": UuidField,
+        "photo": BinaryField,
+        "owner_id": ForeignKeyField,
+        "tags": ManyToManyField,
     }
     assert fields["name"].max_length == 40 and fields["name"].required
     assert not fields["qty"].required  # server default

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from write_models import Customer, Line, Order, seed, engine, session  # noqa: F401
+from write_models import Customer, Line, Order, seed
 
 from dashkit.admin.integrity import IntegrityRefusal
 from dashkit.admin.originals import snapshot
@@ -36,21 +36,25 @@ def test_unique_violation_names_the_field(session: Session):
 
 def test_composite_primary_key_duplicate_is_a_form_error(session: Session):
     order_id = seed(session).id
-    refusal = refused(create_row, session, Line, {"order_id": order_id, "line_no": 1, "product": "x", "qty": 1})
+    refusal = refused(
+        create_row, session, Line, {"order_id": order_id, "line_no": 1, "product": "x", "qty": 1}
+    )
     assert refusal.form_errors == ["Another row already has the same order id, line no."]
     assert count(session, Line) == 2
 
 
 def test_foreign_key_violation_on_insert_names_the_field(session: Session):
     seed(session)
-    refusal = refused(create_row, session, Order, {"customer_id": 999, "total": Decimal("1")})
-    assert refusal.field_errors == {"customer_id": "No such row to refer to; choose an existing one."}
+    refusal = refused(create_row, session, Order, {"customer_id": 999, "total": Decimal(1)})
+    assert refusal.field_errors == {
+        "customer_id": "No such row to refer to; choose an existing one."
+    }
     assert count(session, Order) == 1
 
 
 def test_check_violation_names_the_rule(session: Session):
     order_id = seed(session).id
-    refusal = refused(create_row, session, Order, {"customer_id": 1, "total": Decimal("-5")})
+    refusal = refused(create_row, session, Order, {"customer_id": 1, "total": Decimal(-5)})
     assert refusal.field_errors == {"total": "Must satisfy the rule: total >= 0."}
     pk = (order_id, 1)
     originals = snapshot(row_values(load_row(session, Line, pk), ["qty"]))

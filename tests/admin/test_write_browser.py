@@ -31,13 +31,24 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         session.add(Order(customer_id=1, total=Decimal("10.50"), note="first"))
     server = live_server(app)
     mode = "js" if javascript else "nojs"
-    first = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
-    second = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+    first = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
+    second = browser.new_context(
+        java_script_enabled=javascript, viewport={"width": 1280, "height": 900}
+    )
     problems: list[str] = []
     try:
         page = sign_in(first, server.url, "ada")
         page.on("pageerror", lambda error: problems.append(str(error)))
-        page.on("console", lambda message: problems.append(message.text) if message.type == "error" and "status of 4" not in message.text else None)  # 409/422 answers are expected
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(message.text)
+                if message.type == "error" and "status of 4" not in message.text
+                else None
+            ),
+        )  # 409/422 answers are expected
 
         # create: an invalid total is refused with the input kept, then fixed
         page.goto(f"{server.url}/admin/orders/new")

@@ -25,7 +25,9 @@ def csrf_of(client, url: str = "/login") -> str:
 def signed_in(app, username: str = "ada"):
     client = app.test_client()
     token = csrf_of(client)
-    response = client.post("/login", data={"username": username, "password": PASSWORDS[username], "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORDS[username], "csrf_token": token}
+    )
     assert response.status_code == 303
     return client
 
@@ -49,12 +51,18 @@ def seed(app) -> None:
         order = Order(customer_id=alice.id, total=Decimal("10.50"), note="first")
         session.add(order)
         session.flush()
-        session.add_all([Line(order_id=order.id, line_no=n, product=f"item {n}", qty=n) for n in (1, 2)])
+        session.add_all(
+            [Line(order_id=order.id, line_no=n, product=f"item {n}", qty=n) for n in (1, 2)]
+        )
 
 
 def audit_events(app, model: str) -> list[AuditEvent]:
     with app.db_session() as session:
-        return list(session.scalars(sa.select(AuditEvent).where(AuditEvent.model == model).order_by(AuditEvent.id)))
+        return list(
+            session.scalars(
+                sa.select(AuditEvent).where(AuditEvent.model == model).order_by(AuditEvent.id)
+            )
+        )
 
 
 @pytest.fixture
@@ -79,7 +87,12 @@ def dialect_app(database_url):
 
 
 def test_create_keeps_input_and_explains_errors_then_saves(app, client):
-    data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "12.345", "note": "keep me"}
+    data = {
+        **form_of(client, "/admin/orders/new"),
+        "customer_id": "1",
+        "total": "12.345",
+        "note": "keep me",
+    }
     response = client.post("/admin/orders/new", data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -130,12 +143,18 @@ def test_edit_from_an_outdated_form_is_a_conflict(dialect_app):
         assert session.get(Order, 1).note == "mine"
     updates = [event for event in audit_events(app, "orders") if event.action == "update"]
     assert [event.changes["note"] for event in updates] == [
-        {"before": "first", "after": "theirs"}, {"before": "theirs", "after": "mine"},
+        {"before": "first", "after": "theirs"},
+        {"before": "theirs", "after": "mine"},
     ]
 
 
 def test_forged_originals_are_refused(client):
-    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "1", "status": "new"}
+    data = {
+        **form_of(client, "/admin/orders/1/edit"),
+        "customer_id": "1",
+        "total": "1",
+        "status": "new",
+    }
     data["_originals"] = data["_originals"][:-4] + "0000"
     assert client.post("/admin/orders/1/edit", data=data).status_code == 400
 
@@ -143,19 +162,25 @@ def test_forged_originals_are_refused(client):
 def test_delete_lists_dependents_and_explains_the_refusal(app, client):
     page = client.get("/admin/customers/1/delete").get_data(as_text=True)
     assert "1 Order" in page and "<dialog" not in page  # a whole page without JavaScript
-    response = client.post("/admin/customers/1/delete", data=form_of(client, "/admin/customers/1/delete"))
+    response = client.post(
+        "/admin/customers/1/delete", data=form_of(client, "/admin/customers/1/delete")
+    )
     assert response.status_code == 409
     assert "still refer to this one" in response.get_data(as_text=True)
     with app.db_session() as session:
         assert session.get(Customer, 1) is not None
-    fragment = client.get("/admin/customers/1/delete", headers={"HX-Request": "true"}).get_data(as_text=True)
+    fragment = client.get("/admin/customers/1/delete", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert fragment.lstrip().startswith("<dialog")
 
 
 def test_composite_keys_in_urls_edit_and_delete(app, client):
     data = {**form_of(client, "/admin/order_lines/1,2/edit"), "product": "renamed", "qty": "5"}
     assert client.post("/admin/order_lines/1,2/edit", data=data).status_code == 303
-    response = client.post("/admin/order_lines/1,2/delete", data=form_of(client, "/admin/order_lines/1,2/delete"))
+    response = client.post(
+        "/admin/order_lines/1,2/delete", data=form_of(client, "/admin/order_lines/1,2/delete")
+    )
     assert response.status_code == 303
     with app.db_session() as session:
         assert session.get(Line, (1, 2)) is None and session.get(Line, (1, 1)).qty == 1
@@ -169,15 +194,24 @@ def test_cell_edit_with_htmx_and_conflict(dialect_app):
     editor = client.get("/admin/customers/1/cell/email", headers=htmx).get_data(as_text=True)
     assert editor.lstrip().startswith("<form") and "alice@example.com" in editor
     token = {"csrf_token": csrf_of(client), "_originals": ORIGINALS.search(editor).group(1)}
-    response = client.post("/admin/customers/1/cell/email", data={**token, "email": "x" * 101}, headers=htmx)
-    assert response.status_code == 200 and "At most 100 characters (you entered 101)." in response.get_data(as_text=True)
+    response = client.post(
+        "/admin/customers/1/cell/email", data={**token, "email": "x" * 101}, headers=htmx
+    )
+    assert (
+        response.status_code == 200
+        and "At most 100 characters (you entered 101)." in response.get_data(as_text=True)
+    )
     with app.db_session() as session:
         session.get(Customer, 1).email = "changed@example.com"
-    response = client.post("/admin/customers/1/cell/email", data={**token, "email": "new@example.com"}, headers=htmx)
+    response = client.post(
+        "/admin/customers/1/cell/email", data={**token, "email": "new@example.com"}, headers=htmx
+    )
     html = response.get_data(as_text=True)
     assert "Someone else changed email" in html and "changed@example.com" in html
     token["_originals"] = ORIGINALS.search(html).group(1)
-    response = client.post("/admin/customers/1/cell/email", data={**token, "email": "new@example.com"}, headers=htmx)
+    response = client.post(
+        "/admin/customers/1/cell/email", data={**token, "email": "new@example.com"}, headers=htmx
+    )
     assert 'class="cell-value">new@example.com<' in response.get_data(as_text=True)
     with app.db_session() as session:
         assert session.get(Customer, 1).email == "new@example.com"
@@ -186,20 +220,40 @@ def test_cell_edit_with_htmx_and_conflict(dialect_app):
 def test_cell_edit_without_javascript_is_a_small_form_page(app, client):
     page = client.get("/admin/customers/1/cell/email?next=/admin/customers/").get_data(as_text=True)
     assert "<html" in page and 'name="email"' in page
-    data = {**form_of(client, "/admin/customers/1/cell/email"), "email": "plain@example.com", "next": "/admin/customers/"}
+    data = {
+        **form_of(client, "/admin/customers/1/cell/email"),
+        "email": "plain@example.com",
+        "next": "/admin/customers/",
+    }
     response = client.post("/admin/customers/1/cell/email", data=data)
     assert response.status_code == 303 and response.headers["Location"] == "/admin/customers/"
 
 
 def test_inlines_are_saved_with_the_parent_in_one_transaction(dialect_app):
     app, client = dialect_app, signed_in(dialect_app)
-    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50", "status": "new",
-            "note": "with lines"}
+    data = {
+        **form_of(client, "/admin/orders/1/edit"),
+        "customer_id": "1",
+        "total": "10.50",
+        "status": "new",
+        "note": "with lines",
+    }
     html = client.get("/admin/orders/1/edit").get_data(as_text=True)
     for prefix in ("lines-0-", "lines-1-"):
-        data[f"{prefix}_originals"] = re.search(rf'name="{prefix}_originals" value="([^"]+)"', html).group(1)
-    data.update({"lines-0-product": "item 1", "lines-0-qty": "0", "lines-1-product": "item 2", "lines-1-qty": "2",
-                 "lines-new0-line_no": "3", "lines-new0-product": "jam", "lines-new0-qty": "1"})
+        data[f"{prefix}_originals"] = re.search(
+            rf'name="{prefix}_originals" value="([^"]+)"', html
+        ).group(1)
+    data.update(
+        {
+            "lines-0-product": "item 1",
+            "lines-0-qty": "0",
+            "lines-1-product": "item 2",
+            "lines-1-qty": "2",
+            "lines-new0-line_no": "3",
+            "lines-new0-product": "jam",
+            "lines-new0-qty": "1",
+        }
+    )
     response = client.post("/admin/orders/1/edit", data=data)
     assert response.status_code == 422
     assert "Must satisfy the rule: qty &gt; 0." in response.get_data(as_text=True)
@@ -221,19 +275,32 @@ def test_inlines_are_saved_with_the_parent_in_one_transaction(dialect_app):
 
 def test_inlines_are_paged(app, client):
     with app.db_session() as session:
-        session.add_all([Line(order_id=1, line_no=n, product=f"item {n}", qty=1) for n in range(3, 25)])
+        session.add_all(
+            [Line(order_id=1, line_no=n, product=f"item {n}", qty=1) for n in range(3, 25)]
+        )
     first = client.get("/admin/orders/1/edit").get_data(as_text=True)
     assert "lines-9-_originals" in first and "lines-10-_originals" not in first
     assert "lines-_page=2" in first
     third = client.get("/admin/orders/1/edit?lines-_page=3").get_data(as_text=True)
-    assert third.count("_originals\" value=") == 1 + 4  # the order and lines 21–24
+    assert third.count('_originals" value=') == 1 + 4  # the order and lines 21–24
 
 
 def test_binary_upload_and_download(dialect_app):
     app, client = dialect_app, signed_in(dialect_app)
-    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50", "status": "new",
-            "note": "first", "attachment": (io.BytesIO(b"%PDF-1.4 \x00\xff"), "invoice.pdf")}
-    assert client.post("/admin/orders/1/edit", data=data, content_type="multipart/form-data").status_code == 303
+    data = {
+        **form_of(client, "/admin/orders/1/edit"),
+        "customer_id": "1",
+        "total": "10.50",
+        "status": "new",
+        "note": "first",
+        "attachment": (io.BytesIO(b"%PDF-1.4 \x00\xff"), "invoice.pdf"),
+    }
+    assert (
+        client.post(
+            "/admin/orders/1/edit", data=data, content_type="multipart/form-data"
+        ).status_code
+        == 303
+    )
     response = client.get("/admin/orders/1/file/attachment")
     assert response.status_code == 200 and response.data == b"%PDF-1.4 \x00\xff"
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -242,7 +309,9 @@ def test_binary_upload_and_download(dialect_app):
 
 
 def test_foreign_key_widget_is_a_select_until_the_table_is_large(app, client):
-    assert '<select id="field-customer_id"' in client.get("/admin/orders/1/edit").get_data(as_text=True)
+    assert '<select id="field-customer_id"' in client.get("/admin/orders/1/edit").get_data(
+        as_text=True
+    )
     with app.db_session() as session:
         session.add_all([Customer(name=f"customer {n:03}") for n in range(250)])
     app.extensions["admin_table_sizes"].clear()  # the verdict is otherwise kept for a minute
@@ -251,7 +320,12 @@ def test_foreign_key_widget_is_a_select_until_the_table_is_large(app, client):
     assert 'class="key-input"' in html and "Alice (#1)" in html
     options = client.get("/admin/orders/lookup/customer_id?q=customer 1").get_data(as_text=True)
     assert options.count("data-pick=") == 20
-    assert client.get("/admin/orders/lookup/customer_id?q=Alice").get_data(as_text=True).count("data-pick=") == 1
+    assert (
+        client.get("/admin/orders/lookup/customer_id?q=Alice")
+        .get_data(as_text=True)
+        .count("data-pick=")
+        == 1
+    )
 
 
 def test_field_check_on_blur_returns_the_error_element(client):

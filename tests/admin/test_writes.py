@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import io
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
-from write_models import Customer, Line, Order, Product, Status, Tag, engine, seed, session  # noqa: F401
+from write_models import Customer, Line, Order, Product, Status, Tag, seed
 
 from dashkit.admin.forms import coerce_form, fields_for
 from dashkit.admin.integrity import IntegrityRefusal
@@ -44,12 +44,20 @@ def test_every_widget_round_trips_through_the_database(session: Session):
     session.add_all([alice, Tag(id=1, name="gift"), Tag(id=2, name="rush")])
     session.commit()
     fields = fields_for(Order)
-    form = MultiDict([
-        ("customer_id", str(alice.id)), ("total", "1234567.89"), ("status", "paid"),
-        ("note", "line one\r\nline two"), ("placed_at", "2024-05-01T10:30+02:00"),
-        ("paid", ""), ("data", '{"gift": true, "n": [1, 2]}'),
-        ("ref", "12345678-1234-5678-1234-567812345678"), ("tags", "2"), ("tags", "1"),
-    ])
+    form = MultiDict(
+        [
+            ("customer_id", str(alice.id)),
+            ("total", "1234567.89"),
+            ("status", "paid"),
+            ("note", "line one\r\nline two"),
+            ("placed_at", "2024-05-01T10:30+02:00"),
+            ("paid", ""),
+            ("data", '{"gift": true, "n": [1, 2]}'),
+            ("ref", "12345678-1234-5678-1234-567812345678"),
+            ("tags", "2"),
+            ("tags", "1"),
+        ]
+    )
     files = MultiDict({"attachment": FileStorage(io.BytesIO(b"\x00\xffPDF"), filename="a.pdf")})
     result = coerce_form(fields, form, files, creating=True)
     assert result.ok, result.errors
@@ -60,8 +68,8 @@ def test_every_widget_round_trips_through_the_database(session: Session):
     assert order.total == Decimal("1234567.89")
     assert order.status is Status.paid
     assert order.note == "line one\nline two"
-    placed = order.placed_at if order.placed_at.tzinfo else order.placed_at.replace(tzinfo=timezone.utc)
-    assert placed == datetime(2024, 5, 1, 8, 30, tzinfo=timezone.utc)
+    placed = order.placed_at if order.placed_at.tzinfo else order.placed_at.replace(tzinfo=UTC)
+    assert placed == datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
     assert order.paid is None
     assert order.data == {"gift": True, "n": [1, 2]}
     assert order.ref == uuid.UUID("12345678-1234-5678-1234-567812345678")
@@ -76,7 +84,9 @@ def test_update_writes_only_changed_fields_and_reports_them(session: Session):
     pk = (order.id,)
     keys = ["note", "total", "attachment"]
     originals = originals_of(session, Order, pk, keys)
-    result = update_row(session, Order, pk, {"note": "second", "total": Decimal("10.50")}, originals)
+    result = update_row(
+        session, Order, pk, {"note": "second", "total": Decimal("10.50")}, originals
+    )
     session.commit()
     assert result.changes == {"note": ("first", "second")}
     session.expunge_all()
@@ -91,7 +101,7 @@ def test_edit_of_an_outdated_row_is_a_conflict_and_writes_nothing(session: Sessi
         colleague.get(Order, pk).note = "colleague's note"
         colleague.commit()
     with pytest.raises(ConflictError) as caught:
-        update_row(session, Order, pk, {"note": "mine", "total": Decimal("99")}, originals)
+        update_row(session, Order, pk, {"note": "mine", "total": Decimal(99)}, originals)
     assert caught.value.fields == ["note"]
     assert caught.value.current["note"] == "colleague's note"
     assert caught.value.submitted["note"] == "mine"
@@ -154,7 +164,9 @@ def test_binary_is_kept_unless_replaced_or_cleared(session: Session):
     session.expunge_all()
     assert session.get(Order, pk).attachment == b"v1"
     originals = originals_of(session, Order, pk, ["note", "attachment"])
-    cleared = coerce_form(fields, MultiDict({"note": "changed", "attachment__clear": "1"}), MultiDict())
+    cleared = coerce_form(
+        fields, MultiDict({"note": "changed", "attachment__clear": "1"}), MultiDict()
+    )
     update_row(session, Order, pk, cleared.values, originals)
     session.commit()
     session.expunge_all()
@@ -194,7 +206,9 @@ def test_composite_primary_keys(session: Session):
     assert session.get(Line, pk) is None
     with pytest.raises(RowNotFound):
         load_row(session, Line, pk)
-    created = create_row(session, Line, {"order_id": order_id, "line_no": 7, "product": "jam", "qty": 1})
+    created = create_row(
+        session, Line, {"order_id": order_id, "line_no": 7, "product": "jam", "qty": 1}
+    )
     assert created.pk == (order_id, 7)
 
 
@@ -215,7 +229,7 @@ def test_delete_conflict_when_the_row_changed(session: Session, engine):
 
 def test_scope_limits_what_can_be_written(session: Session):
     order = seed(session)
-    hidden = lambda statement: statement.where(Order.total > 100)  # noqa: E731
+    hidden = lambda statement: statement.where(Order.total > 100)
     with pytest.raises(RowNotFound):
         load_row(session, Order, (order.id,), scope=hidden)
     with pytest.raises(ConflictError):
@@ -237,8 +251,12 @@ def test_signed_originals_reject_tampering_and_other_rows():
 
 
 def test_placed_at_interpreted_in_the_app_timezone():
-    field = next(f for f in fields_for(Order, timezone=timezone(timedelta(hours=-5))) if f.name == "placed_at")
-    assert field.coerce("2024-01-01T00:00").astimezone(timezone.utc).hour == 5
+    field = next(
+        f
+        for f in fields_for(Order, timezone=timezone(timedelta(hours=-5)))
+        if f.name == "placed_at"
+    )
+    assert field.coerce("2024-01-01T00:00").astimezone(UTC).hour == 5
 
 
 def test_json_null_documents_do_not_look_like_conflicts(session: Session):

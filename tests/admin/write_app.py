@@ -13,7 +13,11 @@ from dashkit.db import init_db
 from dashkit.migrations import upgrade_state
 
 FAST_N = 2**10
-PASSWORDS = {"ada": "ada's long secret", "eddie": "eddie's long secret", "vera": "vera's long secret"}
+PASSWORDS = {
+    "ada": "ada's long secret",
+    "eddie": "eddie's long secret",
+    "vera": "vera's long secret",
+}
 ROLES = {"ada": ["admin"], "eddie": ["editor"], "vera": ["viewer"]}
 
 

@@ -1,14 +1,15 @@
-"""Models and a database fixture shared by the admin write tests (forms, writes, integrity, audit)."""
+"""Models shared by the admin write tests (forms, writes, integrity, views, audit)."""
 
 from __future__ import annotations
 
 import enum
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
+from typing import Any, ClassVar
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
@@ -91,31 +92,30 @@ class Product(Base):
     version: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(sa.String(40))
     price: Mapped[Decimal] = mapped_column(sa.Numeric(8, 2))
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
 
 
 def make_engine(url: str) -> sa.Engine:
     engine = sa.create_engine(url)
     if engine.dialect.name == "sqlite":
+
         @sa.event.listens_for(engine, "connect")
         def _enforce_foreign_keys(connection, _record) -> None:
             connection.execute("PRAGMA foreign_keys=ON")
+
     return engine
 
 
-@pytest.fixture
-def engine(database_url: str) -> Iterator[sa.Engine]:
-    engine = make_engine(database_url)
+@contextmanager
+def database(url: str) -> Iterator[sa.Engine]:
+    """An engine on `url` with the models' tables and dashkit's state tables created."""
+    engine = make_engine(url)
     Base.metadata.create_all(engine)
     StateBase.metadata.create_all(engine)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session(engine: sa.Engine) -> Iterator[Session]:
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
+    try:
+        yield engine
+    finally:
+        engine.dispose()
 
 
 def seed(session: Session) -> Order:
@@ -126,7 +126,11 @@ def seed(session: Session) -> Order:
     order = Order(customer_id=alice.id, total=Decimal("10.50"), note="first", status=Status.new)
     session.add(order)
     session.flush()
-    session.add_all([Line(order_id=order.id, line_no=1, product="tea", qty=2),
-                     Line(order_id=order.id, line_no=2, product="cake", qty=1)])
+    session.add_all(
+        [
+            Line(order_id=order.id, line_no=1, product="tea", qty=2),
+            Line(order_id=order.id, line_no=2, product="cake", qty=1),
+        ]
+    )
     session.commit()
     return order

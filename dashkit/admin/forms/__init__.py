@@ -1,5 +1,7 @@
 """Form fields per column type: which widget to draw and how to coerce what is posted."""
 
+from dashkit.admin.forms.binding import BoundField, bind_fields
+from dashkit.admin.forms.choices import row_label, search_targets
 from dashkit.admin.forms.fields import (
     UNSET,
     BinaryField,
@@ -18,8 +20,6 @@ from dashkit.admin.forms.fields import (
     TimeField,
     UuidField,
 )
-from dashkit.admin.forms.binding import BoundField, bind_fields
-from dashkit.admin.forms.choices import row_label, search_targets
 from dashkit.admin.forms.form import FormResult, coerce_form
 from dashkit.admin.forms.introspect import fields_for, scalar_field
 from dashkit.admin.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField

@@ -69,10 +69,16 @@ def bind_fields(
             chosen = [str(v) for v in given] if isinstance(given, list) else [text]
             if isinstance(item, (ForeignKeyField, ManyToManyField)):
                 value = _keys_from_input(item, given)
-                value = value if isinstance(item, ManyToManyField) else (value[0] if value else None)
+                value = (
+                    value if isinstance(item, ManyToManyField) else (value[0] if value else None)
+                )
         else:
             text = item.format(value) if not isinstance(item, ManyToManyField) else ""
-            chosen = [item.key.format(v) for v in value or []] if isinstance(item, ManyToManyField) else [text]
+            chosen = (
+                [item.key.format(v) for v in value or []]
+                if isinstance(item, ManyToManyField)
+                else [text]
+            )
         widget, options = item.widget, []
         if session is not None and item.name not in read_only:
             widget, options = field_options(session, item, value, sizes)

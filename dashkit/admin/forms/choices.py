@@ -39,7 +39,8 @@ def _text_columns(mapper: Mapper[Any]) -> list[sa.Column[Any]]:
     return [
         column
         for column in mapper.local_table.columns
-        if isinstance(column.type, sa.String) and not isinstance(column.type, sa.Enum)
+        if isinstance(column.type, sa.String)
+        and not isinstance(column.type, sa.Enum)
         and not column.primary_key
     ]
 
@@ -78,7 +79,7 @@ def all_options(session: Session, field: RelationField) -> list[Option]:
 
 def chosen_options(session: Session, field: RelationField, keys: Sequence[Any]) -> list[Option]:
     """The labels of the rows currently chosen (at most a page of them)."""
-    keys = [key for key in keys if key is not None][:SEARCH_LIMIT * 5]
+    keys = [key for key in keys if key is not None][: SEARCH_LIMIT * 5]
     if not keys:
         return []
     rows = session.scalars(sa.select(field.target).where(_key_column(field).in_(keys)))

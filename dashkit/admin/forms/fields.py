@@ -11,7 +11,7 @@ import math
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -104,9 +104,7 @@ class StringField(Field):
 
     def parse(self, text: str) -> str:
         if self.max_length is not None and len(text) > self.max_length:
-            raise FieldError(
-                f"At most {self.max_length} characters (you entered {len(text)})."
-            )
+            raise FieldError(f"At most {self.max_length} characters (you entered {len(text)}).")
         return text
 
 
@@ -186,7 +184,7 @@ class DecimalField(Field):
             raise FieldError("Enter a decimal number, like 12.50.") from None
         if not number.is_finite():
             raise FieldError("Enter a finite number.")
-        sign, digits, exponent = number.as_tuple()
+        _, digits, exponent = number.as_tuple()
         assert isinstance(exponent, int)
         places = max(0, -exponent)
         if self.scale is not None and places > self.scale:
@@ -255,9 +253,7 @@ class DateTimeField(Field):
 
     input_type = "datetime-local"
 
-    def __init__(
-        self, name: str, *, aware: bool = False, timezone: tzinfo = timezone.utc, **options: Any
-    ):
+    def __init__(self, name: str, *, aware: bool = False, timezone: tzinfo = UTC, **options: Any):
         super().__init__(name, **options)
         self.aware = aware
         self.timezone = timezone
@@ -279,7 +275,7 @@ class DateTimeField(Field):
         if value is None:
             return ""
         if self.aware and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)  # read back from a naive store
+            value = value.replace(tzinfo=UTC)  # read back from a naive store
         if value.tzinfo is not None:
             value = value.astimezone(self.timezone).replace(tzinfo=None)
         return value.isoformat(timespec="seconds")
@@ -364,9 +360,7 @@ class UuidField(Field):
         try:
             value = uuid.UUID(text)
         except ValueError:
-            raise FieldError(
-                "Enter a UUID like 123e4567-e89b-12d3-a456-426614174000."
-            ) from None
+            raise FieldError("Enter a UUID like 123e4567-e89b-12d3-a456-426614174000.") from None
         return value if self.as_uuid else str(value)
 
 

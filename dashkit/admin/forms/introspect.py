@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from datetime import timezone, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,7 +42,7 @@ def is_generated(column: sa.Column[Any]) -> bool:
     return column.computed is not None or column.table.autoincrement_column is column
 
 
-def scalar_field(column: sa.Column[Any], *, name: str, timezone: tzinfo = timezone.utc) -> Field | None:
+def scalar_field(column: sa.Column[Any], *, name: str, timezone: tzinfo = UTC) -> Field | None:
     """The field for a plain column, or None when its type is not editable in a form."""
     type_ = base_type(column.type)
     options: dict[str, Any] = {
@@ -92,7 +92,7 @@ def fields_for(
     *,
     only: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
-    timezone: tzinfo = timezone.utc,
+    timezone: tzinfo = UTC,
 ) -> list[Field]:
     """The editable fields of `model`, in column order, then its many-to-many relationships.
 

@@ -51,7 +51,9 @@ class ManyToManyField(Field):
 
     def extract(self, form: MultiDict[str, str], files: MultiDict[str, FileStorage]) -> Any:
         # several keys may come in one text input, comma-separated (the no-JavaScript path)
-        return [part for text in form.getlist(self.name) for part in text.split(",") if part.strip()]
+        return [
+            part for text in form.getlist(self.name) for part in text.split(",") if part.strip()
+        ]
 
     def coerce(self, raw: Any, *, creating: bool = False) -> list[Any]:
         keys: list[Any] = []
