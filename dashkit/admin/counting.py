@@ -53,11 +53,11 @@ def bounded_total(
     if counted is not None and counted <= limit:
         return Total(counted, "exact")
     estimate = table_estimate(session, table) if unfiltered else None
+    if counted is None:
+        return Total(None, "unknown") if estimate is None else Total(estimate, "estimate")
     if estimate is not None and estimate > limit:
         return Total(estimate, "estimate")
-    if counted is not None:
-        return Total(limit, "at_least")
-    return Total(None, "unknown")
+    return Total(limit, "at_least")
 
 
 def _count_within(session: Session, counting: sa.Select[Any], timeout_ms: int) -> int:

@@ -24,10 +24,18 @@ ROLES = {"red_team": ["list_orders.*", "list_customers.view"]}
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+def is_red_team(request) -> bool:
+    return request is not None and request.user is not None and "red_team" in request.user.roles
+
+
 class CustomerAdmin(ModelAdmin):
     list_display = ("name", "email", "team", "active", "tier")
     search_fields = ("name", "email")
     list_filter = ("active", "tier", "team")
+
+    def scope(self, request, statement):
+        """Users of the red team see only red-team customers."""
+        return statement.where(Customer.team == "red") if is_red_team(request) else statement
 
 
 class OrderAdmin(ModelAdmin):
@@ -49,7 +57,7 @@ class OrderAdmin(ModelAdmin):
 
     def scope(self, request, statement):
         """Users of the red team see only the orders of red-team customers."""
-        if request is not None and request.user is not None and "red_team" in request.user.roles:
+        if is_red_team(request):
             red = sa.select(Customer.id).where(Customer.team == "red")
             return statement.where(Order.customer_id.in_(red))
         return statement

@@ -277,3 +277,20 @@ def test_chinook_tracks_sorted_by_album_title_page_both_ways(chinook_path):
 
 def ids_of(tracks) -> list[int]:
     return [track.TrackId for track in tracks]
+
+
+def test_a_count_over_its_time_budget_falls_back_to_the_estimate(list_session: Session):
+    from dashkit.admin.counting import bounded_total
+
+    dialect = list_session.get_bind().dialect.name
+    if dialect == "sqlite":
+        pytest.skip("SQLite has no statement timeout; its count is bounded by rows only")
+    sleep = sa.func.pg_sleep(0.05) if dialect == "postgresql" else sa.func.sleep(0.05)
+    list_session.execute(sa.text("ANALYZE list_orders" if dialect == "postgresql" else "ANALYZE TABLE list_orders"))
+    slow = sa.select(Order).where(sleep.is_not(None))
+    table = Order.__table__
+    fallback = bounded_total(list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=True)
+    assert fallback.kind == "estimate" and fallback.value and fallback.describe().startswith("≈ ")
+    filtered = bounded_total(list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=False)
+    assert (filtered.kind, filtered.describe()) == ("unknown", "unknown")
+    assert list_session.scalar(sa.select(sa.func.count()).select_from(Order)) == 60, "the session still works"

@@ -33,6 +33,14 @@ def test_admin_needs_db_and_auth_first():
         Admin(App("tests", {"SECRET_KEY": "x"}))
 
 
+def test_foreign_key_filter_offers_matching_rows(admin_app):
+    client = signed_in(admin_app)
+    options = client.get("/admin/list_orders/autocomplete/customer_id?f.customer_id=smith").get_data(as_text=True)
+    assert options.split("\n")[:2] == ['<option value="7">Anna Smith</option>', '<option value="8">Bob Smith</option>']
+    assert client.get("/admin/list_orders/autocomplete/reference?q=x").status_code == 404
+    assert signed_in(admin_app, "vera").get("/admin/list_customers/autocomplete/name").status_code == 404
+
+
 def test_index_groups_models_and_loads_counts(admin_app):
     client = signed_in(admin_app)
     html = client.get("/admin/").get_data(as_text=True)
@@ -109,6 +117,11 @@ def test_row_scope_applies_to_every_path(admin_app, list_engine):
     assert client.get(f"/admin/list_orders/{blue}/").status_code == 404
     exported = client.get("/admin/list_orders/export.json").get_data(as_text=True)
     assert {item["id"] for item in json.loads(exported)} == red
+    options = client.get("/admin/list_orders/autocomplete/customer_id?q=smith").get_data(as_text=True)
+    assert options.strip() == '<option value="7">Anna Smith</option>', "Bob Smith's team is blue"
+    assert client.get(f"/admin/list_orders/{blue}/edit").status_code == 404
+    assert client.get(f"/admin/list_orders/{blue}/delete").status_code == 404
+    assert client.get(f"/admin/list_orders/{min(red)}/edit").status_code == 200
     token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
     crafted = client.post("/admin/list_orders/actions", data={
         "action": "delete_selected", "pk": [str(min(red)), str(blue)], "confirm": "1", "csrf_token": token})
