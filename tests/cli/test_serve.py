@@ -115,9 +115,11 @@ def test_read_only_refuses_every_write(database_url):
     listing = client.get("/admin/customers/").get_data(as_text=True)
     assert "/admin/customers/new" not in listing and "/edit" not in listing
     token = csrf_of(listing)
-    for slug, pk in (("customers", "1"), ("order-line", "1,1"), ("staff", "2")):
+    for slug, pk, column in (("customers", "1", "Full%20Name"), ("order-line", "1,1", "quantity"), ("staff", "2", "name")):
         assert client.get(f"/admin/{slug}/{pk}/").status_code == 200
-        for path in (f"/admin/{slug}/new", f"/admin/{slug}/{pk}/edit", f"/admin/{slug}/{pk}/delete"):
+        writes = (f"/admin/{slug}/new", f"/admin/{slug}/{pk}/edit", f"/admin/{slug}/{pk}/delete",
+                  f"/admin/{slug}/{pk}/cell/{column}")
+        for path in writes:
             assert client.get(path).status_code == 404
             assert client.post(path, data={"csrf_token": token}).status_code == 404
         response = client.post(f"/admin/{slug}/actions",
