@@ -11,15 +11,25 @@ from jinja2 import Template
 from werkzeug.datastructures import MultiDict
 
 from dashkit.auth import has_permission, require_permission
+from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
+    from dashkit.app import App
     from dashkit.admin.registry import Admin
     from dashkit.http import Request
 
 
+def get_admin(app: App) -> Admin:
+    """The Admin of an app."""
+    try:
+        return app.extensions["admin"]
+    except KeyError:
+        raise ConfigError("this app has no admin: create Admin(app) first") from None
+
+
 def admin_of(request: Request) -> Admin:
-    return request.app.extensions["admin"]
+    return get_admin(request.app)
 
 
 def model_admin_for(request: Request, slug: str, verb: str) -> ModelAdmin:

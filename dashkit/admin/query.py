@@ -138,7 +138,6 @@ class ListQuery:
         statement = self._search(statement)
         for applied in state.filters:
             statement = statement.where(applied.condition())
-        self.unscoped = statement
         self.statement: sa.Select[Any] = model_admin.scope(request, statement)
         self._joins: list[tuple[Any, Any]] = []
         self.keys = self._sort_keys()

@@ -87,11 +87,3 @@ class Admin:
 
     def _template_context(self, request: Request) -> dict[str, Any]:
         return {"admin": self}
-
-
-def get_admin(app: App) -> Admin:
-    """The Admin of an app."""
-    try:
-        return app.extensions["admin"]
-    except KeyError:
-        raise ConfigError("this app has no admin: create Admin(app) first") from None

@@ -25,15 +25,13 @@ def pk_condition(model_admin: ModelAdmin, values: Sequence[Any]) -> sa.ColumnEle
     return sa.and_(*(column == value for column, value in zip(columns, values, strict=True)))
 
 
-def get_row(request: Request, model_admin: ModelAdmin, pk: str, *, for_update: bool = False) -> Any:
+def get_row(request: Request, model_admin: ModelAdmin, pk: str) -> Any:
     """The row a URL's key names, if the scope lets this request see it; else 404."""
     try:
         values = decode_pk(model_admin, pk)
     except ValueError:
         abort(404, f"No {model_admin.label} has the key {pk!r}.")
     statement = scoped_select(request, model_admin).where(pk_condition(model_admin, values))
-    if for_update:
-        statement = statement.with_for_update()
     row = request.db.scalars(statement).first()
     if row is None:
         abort(404, f"No {model_admin.label} has the key {pk!r}.")
