@@ -2,11 +2,11 @@
 
 Usage: .venv/bin/python bench/dispatch.py [--iterations N] [--repeats R] [--requests N] [--no-gunicorn]
 
-In-process, each app's WSGI callable is called directly with a prepared environ,
-N times, and the best of R repeats counts (CPU time of this process, frameworks taking
-turns). Under gunicorn (sync workers on 127.0.0.1),
-client processes send a fixed number of requests over fresh connections. Every loop
-is bounded by a count, and every wait by a timeout.
+In-process, each app's WSGI callable is called directly with a prepared environ, N
+times; the best of R repeats counts (CPU time of this process, frameworks taking turns).
+Under gunicorn (sync workers on 127.0.0.1), client processes send a fixed number of
+requests over fresh connections; the best of R rounds counts. Every loop is bounded by
+a count, and every wait by a timeout.
 """
 
 from __future__ import annotations
