@@ -27,7 +27,7 @@ from dashkit.admin.saved_views import saved_views_for
 from dashkit.admin.table import table_rows
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
-from dashkit.http import Response, abort, hx_push_url
+from dashkit.http import Response, abort, hx_push_url, redirect
 from dashkit.templating import render
 
 if TYPE_CHECKING:
@@ -127,6 +127,8 @@ def list_view(request: Request, slug: str) -> Response:
     context = list_context(request, model_admin)
     template = page_template(request, model_admin, "list")
     if not (request.is_htmx and request.htmx_target == RESULTS_TARGET):
+        if any(value == "" for _, value in request.args.items(multi=True)):
+            return redirect(context["current_url"])  # a submitted filter form: drop its empty fields
         return render(request, template, **context)  # type: ignore[arg-type]
     response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
     return hx_push_url(response, context["current_url"])

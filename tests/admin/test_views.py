@@ -62,6 +62,13 @@ def test_list_page_and_its_htmx_fragment_come_from_one_template(admin_app):
     assert "HX-Request" in fragment.headers.get("Vary", "")
 
 
+def test_a_submitted_filter_form_lands_on_its_canonical_url(admin_app):
+    client = signed_in(admin_app)
+    response = client.get("/admin/list_orders/?q=smith&f.paid=&f.total.min=&size=10&cols=id&cols=reference"
+                          "&cols=customer.name&cols=customer_id&cols=total&cols=placed_on&cols=paid")
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/list_orders/?q=smith"
+
+
 def test_unknown_parameters_are_shown_as_notices(admin_app):
     client = signed_in(admin_app)
     html = client.get("/admin/list_orders/?f.password=1&sort=secret").get_data(as_text=True)
