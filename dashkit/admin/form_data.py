@@ -6,6 +6,7 @@ what the template (or a test) needs, so the views in `write_views` stay thin.
 
 from __future__ import annotations
 
+import copy
 import zoneinfo
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
-from dashkit.admin.forms import Field, fields_for, row_label
-from dashkit.admin.forms.choices import SizeCache
+from dashkit.admin.forms import Field, StringField, fields_for, row_label
+from dashkit.admin.forms.choices import SizeCache, Targets
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
 from dashkit.admin.writes import row_values, snapshot_keys
 from dashkit.auth import has_permission
@@ -51,8 +52,31 @@ def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) ->
             exclude=skipped,
             timezone=app_timezone(request),
         )
+        fields = [_chosen_widget(model_admin, item) for item in fields]
         cache[key] = fields if creating else [item for item in fields if not item.primary_key]
     return cache[key]
+
+
+TEXT_WIDGETS = ("text", "textarea")
+
+
+def _chosen_widget(model_admin: ModelAdmin, item: Field) -> Field:
+    """Apply `ModelAdmin.widgets`: a Field instance replaces the derived one (e.g. a
+    ChoiceField with fixed choices); "text" or "textarea" switches a string field's widget."""
+    choice = model_admin.widgets.get(item.name)
+    if choice is None:
+        return item
+    if isinstance(choice, Field):
+        return choice
+    if choice in TEXT_WIDGETS and isinstance(item, StringField):
+        switched = copy.copy(item)
+        switched.widget = choice
+        return switched
+    raise model_admin.error(
+        "widgets",
+        f"{item.name!r}: use a form Field (dashkit.admin.forms) or one of "
+        f"{', '.join(TEXT_WIDGETS)} for a text column, not {choice!r}",
+    )
 
 
 def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | None:
@@ -76,10 +100,21 @@ def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
     return frozenset(name for name in names if cell_field(request, model_admin, name) is not None)
 
 
-def table_sizes(request: Request) -> SizeCache:
-    """The app's memory of which relation targets are small enough for a select."""
+def relation_targets(request: Request) -> Targets:
+    """Where this request's relation widgets find their options: a target model registered
+    in the admin is filtered by its scope, and offers nothing to a user who may not view it."""
+    admin = request.app.extensions["admin"]
+
+    def restrict(target: type, statement: sa.Select[Any]) -> sa.Select[Any]:
+        target_admin = admin.for_model(target)
+        if target_admin is None:
+            return statement
+        if not has_permission(request, target_admin.permission("view")):
+            return statement.where(sa.false())
+        return target_admin.scope(request, statement)
+
     sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
-    return sizes
+    return Targets(request.db, sizes, restrict)
 
 
 def secret(request: Request) -> str:

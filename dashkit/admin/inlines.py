@@ -172,12 +172,11 @@ def inline_sets(
                 if any(value.strip() for value in sub.values()):
                     row.result = coerce_form(new_fields, sub, creating=True)
             row.fields = bind_fields(
-                request.db,
+                form_data.relation_targets(request),
                 new_fields,
                 {},
                 raw=row.result.raw if row.result else None,
                 errors=row.result.errors if row.result else None,
-                sizes=form_data.table_sizes(request),
             )
             rows.append(row)
         sets.append(
@@ -225,13 +224,12 @@ def _bind_existing(
     fixed = [item.name for item in shown if item.name not in editable_names]
     values = row_values(obj, [item.name for item in shown])
     return bind_fields(
-        request.db,
+        form_data.relation_targets(request),
         shown,
         values,
         raw=result.raw if result else None,
         errors=result.errors if result else None,
         read_only=fixed,
-        sizes=form_data.table_sizes(request),
     )
 
 

@@ -46,6 +46,8 @@ class ModelAdmin:
     form_fields: ClassVar[Sequence[str] | None] = None
     exclude: ClassVar[Sequence[str]] = ()
     widgets: ClassVar[Mapping[str, Any]] = {}
+    """Per form field: a `dashkit.admin.forms` Field to use instead (e.g. a ChoiceField with
+    fixed choices), or "text"/"textarea" for a string column."""
     formatters: ClassVar[Mapping[str, Formatter]] = {}
     inlines: ClassVar[Sequence[str]] = ()
     """One-to-many relationships whose rows are edited on the parent's page."""

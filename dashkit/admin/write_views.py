@@ -116,12 +116,11 @@ def _form_page(
         fields = form_data.form_fields(request, model_admin, creating=creating)
     values = row_values(obj, [item.name for item in fields]) if obj is not None else {}
     bound = bind_fields(
-        request.db,
+        form_data.relation_targets(request),
         fields,
         values,
         raw=result.raw if result else None,
         errors=result.errors if result else None,
-        sizes=form_data.table_sizes(request),
     )
     for item in bound:
         item.urls = _field_urls(request, model_admin, item, pk, creating)
@@ -462,7 +461,8 @@ def lookup(request: Request, slug: str, name: str) -> Response:
     ]
     if not matches:
         abort(404, f"{name!r} is not a relation field of {model_admin.label_plural}")
-    options = search_targets(request.db, matches[0], request.args.get("q", ""))
+    targets = form_data.relation_targets(request)
+    options = search_targets(targets, matches[0], request.args.get("q", ""))
     return render(request, "admin/_widgets/options.html", options=options)
 
 

@@ -8,9 +8,11 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from write_app import PASSWORDS, make_write_app
+from write_app import FAST_N, PASSWORDS, make_write_app
 from write_models import Customer, Line, Order, Product
 
+from dashkit.auth import create_user
+from dashkit.auth.passwords import PasswordHasher
 from dashkit.state import AuditEvent
 
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"|"X-CSRF-Token": "([0-9a-f]+)"')
@@ -22,11 +24,12 @@ def csrf_of(client, url: str = "/login") -> str:
     return match.group(1) or match.group(2)
 
 
-def signed_in(app, username: str = "ada"):
+def signed_in(app, username: str = "ada", password: str | None = None):
     client = app.test_client()
     token = csrf_of(client)
+    password = password or PASSWORDS[username]
     response = client.post(
-        "/login", data={"username": username, "password": PASSWORDS[username], "csrf_token": token}
+        "/login", data={"username": username, "password": password, "csrf_token": token}
     )
     assert response.status_code == 303
     return client
@@ -355,3 +358,19 @@ def test_version_column_model_edits(app, client):
     data = {**form_of(client, "/admin/products/1/edit"), "name": "green tea", "price": "3.50"}
     assert client.post("/admin/products/1/edit", data=data).status_code == 303
     assert client.post("/admin/products/1/edit", data=data).status_code == 409
+
+
+def test_relation_options_follow_the_viewers_permission_on_the_target(tmp_path):
+    app = make_write_app(f"sqlite:///{tmp_path / 'shop.sqlite'}", ROLES={"clerk": ["orders.*"]})
+    seed(app)
+    with app.state_session() as session:
+        create_user(
+            session, "clara", "clara's long secret", ["clerk"], hasher=PasswordHasher(n=FAST_N)
+        )
+    clerk = signed_in(app, "clara", "clara's long secret")
+    html = clerk.get("/admin/orders/1/edit").get_data(as_text=True)
+    assert "Alice" not in html and '<option value="1" selected>#1</option>' in html
+    assert "data-pick" not in clerk.get("/admin/orders/lookup/customer_id?q=Ali").get_data(
+        as_text=True
+    )
+    assert "Alice (#1)" in signed_in(app).get("/admin/orders/1/edit").get_data(as_text=True)

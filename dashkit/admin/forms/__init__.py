@@ -1,7 +1,7 @@
 """Form fields per column type: which widget to draw and how to coerce what is posted."""
 
 from dashkit.admin.forms.binding import BoundField, bind_fields
-from dashkit.admin.forms.choices import row_label, search_targets
+from dashkit.admin.forms.choices import Targets, row_label, search_targets
 from dashkit.admin.forms.fields import (
     UNSET,
     BinaryField,
@@ -43,6 +43,7 @@ __all__ = [
     "JsonField",
     "ManyToManyField",
     "StringField",
+    "Targets",
     "TextField",
     "TimeField",
     "UuidField",

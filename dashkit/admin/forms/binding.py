@@ -6,9 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from dashkit.admin.forms.choices import Option, SizeCache, field_options
+from dashkit.admin.forms.choices import Option, Targets, field_options
 from dashkit.admin.forms.fields import BinaryField, Field, FieldError
 from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
 
@@ -45,18 +43,17 @@ def _keys_from_input(field: ForeignKeyField | ManyToManyField, raw: Any) -> list
 
 
 def bind_fields(
-    session: Session | None,
+    targets: Targets | None,
     fields: Sequence[Field],
     values: Mapping[str, Any],
     *,
     raw: Mapping[str, Any] | None = None,
     errors: Mapping[str, str] | None = None,
     read_only: Sequence[str] = (),
-    sizes: SizeCache | None = None,
 ) -> list[BoundField]:
     """Bind each field to a stored value, or to the user's raw input when the form came back.
 
-    `sizes` caches which relation targets are small tables (see `choices.is_small`).
+    Relation fields get their options from `targets` (without it, plain widgets).
     """
     raw = raw or {}
     errors = errors or {}
@@ -80,8 +77,8 @@ def bind_fields(
                 else [text]
             )
         widget, options = item.widget, []
-        if session is not None and item.name not in read_only:
-            widget, options = field_options(session, item, value, sizes)
+        if targets is not None and item.name not in read_only:
+            widget, options = field_options(targets, item, value)
         bound.append(
             BoundField(
                 field=item,

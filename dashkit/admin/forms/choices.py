@@ -7,7 +7,8 @@ autocomplete that searches `search_targets` twenty rows at a time.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -55,39 +56,63 @@ SIZE_TTL = 60.0
 SizeCache = dict[str, tuple[float, bool]]
 
 
-def is_small(session: Session, field: RelationField, sizes: SizeCache | None = None) -> bool:
+Restrict = Callable[[type, sa.Select[Any]], sa.Select[Any]]
+
+
+@dataclass
+class Targets:
+    """Where relation options come from: the session, the app's size verdicts, and the
+    viewer's restriction of each target table (permission and row scope)."""
+
+    session: Session
+    sizes: SizeCache | None = None
+    restrict: Restrict | None = None
+
+    def select(self, field: RelationField) -> sa.Select[Any]:
+        statement = sa.select(field.target)
+        return self.restrict(field.target, statement) if self.restrict else statement
+
+
+def is_small(targets: Targets, field: RelationField) -> bool:
     """True when the target table has at most `SELECT_LIMIT` rows (counted with a bound).
 
-    `sizes` (kept per app by the caller) remembers the verdict for `SIZE_TTL` seconds.
+    The verdict is remembered in `targets.sizes` for `SIZE_TTL` seconds.
     """
+    sizes = targets.sizes
     name = sa.inspect(field.target).local_table.fullname
     now = time.monotonic()
     if sizes is not None and name in sizes and now - sizes[name][0] < SIZE_TTL:
         return sizes[name][1]
     bounded = sa.select(sa.literal(1)).select_from(field.target).limit(SELECT_LIMIT + 1).subquery()
-    small = session.scalar(sa.select(sa.func.count()).select_from(bounded)) <= SELECT_LIMIT
+    count = targets.session.scalar(sa.select(sa.func.count()).select_from(bounded))
+    small = count is not None and count <= SELECT_LIMIT
     if sizes is not None:
         sizes[name] = (now, small)
     return small
 
 
-def all_options(session: Session, field: RelationField) -> list[Option]:
-    """Every target row of a small table, in key order."""
-    rows = session.scalars(sa.select(field.target).order_by(_key_column(field)).limit(SELECT_LIMIT))
+def _options(field: RelationField, rows: Iterable[Any]) -> list[Option]:
     return [(field.key.format(getattr(row, field.target_key)), row_label(row)) for row in rows]
 
 
-def chosen_options(session: Session, field: RelationField, keys: Sequence[Any]) -> list[Option]:
-    """The labels of the rows currently chosen (at most a page of them)."""
+def all_options(targets: Targets, field: RelationField) -> list[Option]:
+    """Every target row of a small table the viewer may see, in key order."""
+    statement = targets.select(field).order_by(_key_column(field)).limit(SELECT_LIMIT)
+    return _options(field, targets.session.scalars(statement))
+
+
+def chosen_options(targets: Targets, field: RelationField, keys: Sequence[Any]) -> list[Option]:
+    """The labels of the rows currently chosen (at most a page of them); a row the viewer
+    may not see is shown by its key alone."""
     keys = [key for key in keys if key is not None][: SEARCH_LIMIT * 5]
     if not keys:
         return []
-    rows = session.scalars(sa.select(field.target).where(_key_column(field).in_(keys)))
-    labels = {getattr(row, field.target_key): row_label(row) for row in rows}
-    return [(field.key.format(key), labels.get(key, f"#{key} (missing)")) for key in keys]
+    statement = targets.select(field).where(_key_column(field).in_(keys))
+    labels = dict(_options(field, targets.session.scalars(statement)))
+    return [(field.key.format(key), labels.get(field.key.format(key), f"#{key}")) for key in keys]
 
 
-def search_targets(session: Session, field: RelationField, term: str) -> list[Option]:
+def search_targets(targets: Targets, field: RelationField, term: str) -> list[Option]:
     """Up to `SEARCH_LIMIT` target rows whose key equals `term` or whose text contains it."""
     mapper: Mapper[Any] = sa.inspect(field.target)
     term = term.strip()
@@ -100,21 +125,21 @@ def search_targets(session: Session, field: RelationField, term: str) -> list[Op
         pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         for column in _text_columns(mapper)[:3]:
             conditions.append(column.ilike(pattern, escape="\\"))
-    statement = sa.select(field.target).order_by(_key_column(field)).limit(SEARCH_LIMIT)
+    statement = targets.select(field).order_by(_key_column(field)).limit(SEARCH_LIMIT)
     if conditions:
         statement = statement.where(sa.or_(*conditions))
-    rows = session.scalars(statement)
-    return [(field.key.format(getattr(row, field.target_key)), row_label(row)) for row in rows]
+    return _options(field, targets.session.scalars(statement))
 
 
-def field_options(
-    session: Session, field: Field, value: Any, sizes: SizeCache | None = None
-) -> tuple[str, list[Option]]:
+def field_options(targets: Targets, field: Field, value: Any) -> tuple[str, list[Option]]:
     """(widget, options) for a relation field: a full select, or autocomplete with the chosen rows."""
     if not isinstance(field, (ForeignKeyField, ManyToManyField)):
         return field.widget, []
     chosen = value if isinstance(value, list) else [value]
-    if is_small(session, field, sizes):
+    if is_small(targets, field):
         widget = "select" if isinstance(field, ForeignKeyField) else "multi_select"
-        return widget, all_options(session, field)
-    return "autocomplete", chosen_options(session, field, chosen)
+        options = all_options(targets, field)
+        shown = {key for key, _ in options}
+        missing = [key for key in chosen if key is not None and field.key.format(key) not in shown]
+        return widget, options + chosen_options(targets, field, missing)
+    return "autocomplete", chosen_options(targets, field, chosen)
