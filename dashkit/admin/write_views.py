@@ -410,8 +410,11 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
             else:
                 if written.changes:
                     record(request, UPDATE, model_admin.slug, pk, written.changes)
+                # a toast with htmx (auth moves it into HX-Trigger), the next page without
+                flash(
+                    request, f"Saved {item.label.lower()} of {model_admin.label} {pk}.", "success"
+                )
                 if not request.is_htmx:
-                    flash(request, f"Saved {item.label} of {model_admin.label} {pk}.", "success")
                     return redirect(context["next_url"])
                 return render(
                     request, "admin/cell.html", block="display", value=getattr(obj, name), **context

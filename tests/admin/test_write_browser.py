@@ -80,6 +80,7 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         editor.locator("button[type=submit]").click()
         if javascript:
             page.wait_for_selector("td .cell-value:has-text('alice@shop.example')")
+            page.wait_for_selector("text=Saved email of customer 1.")  # the toast
             assert page.url == f"{server.url}/admin/customers/"
         else:
             page.wait_for_url(f"{server.url}/admin/customers/")

@@ -216,6 +216,7 @@ def test_cell_edit_with_htmx_and_conflict(dialect_app):
         "/admin/customers/1/cell/email", data={**token, "email": "new@example.com"}, headers=htmx
     )
     assert 'class="cell-value">new@example.com<' in response.get_data(as_text=True)
+    assert "Saved email of customer 1." in response.headers["HX-Trigger"]  # shown as a toast
     with app.db_session() as session:
         assert session.get(Customer, 1).email == "new@example.com"
 

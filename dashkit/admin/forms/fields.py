@@ -74,11 +74,9 @@ class Field:
     def coerce(self, raw: Any, *, creating: bool = False) -> Any:
         """The column value for `raw`, `UNSET` to keep/default it, or raise `FieldError`."""
         text = "" if raw is None else str(raw)
-        if self.strip:
-            text = text.strip()
-        if text == "":
+        if text.strip() == "":
             return self.empty(creating=creating)
-        return self.parse(text)
+        return self.parse(text.strip() if self.strip else text)
 
     def empty(self, *, creating: bool) -> Any:
         if self.nullable:
@@ -96,7 +94,13 @@ class Field:
 
 
 class StringField(Field):
-    """A single line of text, at most `max_length` characters when the column says so."""
+    """A single line of text, at most `max_length` characters when the column says so.
+
+    Kept exactly as typed: trimming would change stored values on a save that changed
+    nothing (`"Edinburgh "` in Chinook). Only whitespace alone counts as empty.
+    """
+
+    strip = False
 
     def __init__(self, name: str, *, max_length: int | None = None, **options: Any):
         super().__init__(name, **options)
@@ -112,7 +116,6 @@ class TextField(StringField):
     """Several lines of text, kept exactly as typed."""
 
     widget = "textarea"
-    strip = False
 
     def coerce(self, raw: Any, *, creating: bool = False) -> Any:
         text = "" if raw is None else str(raw).replace("\r\n", "\n")
@@ -328,12 +331,6 @@ class JsonField(Field):
 
     widget = "textarea"
     strip = False
-
-    def coerce(self, raw: Any, *, creating: bool = False) -> Any:
-        text = "" if raw is None else str(raw)
-        if text.strip() == "":
-            return self.empty(creating=creating)
-        return self.parse(text)
 
     def parse(self, text: str) -> Any:
         try:
