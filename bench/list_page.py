@@ -206,6 +206,7 @@ def measure(dialect: str, options: argparse.Namespace) -> dict[str, float]:
                 "floor": (floor, EnvironBuilder(path="/", query_string="after=0").get_environ(), 1),
                 "first": (app, _admin_environ(cookie, ""), 1),
                 "deep": (app, _admin_environ(cookie, f"after={deep}"), DEEP_OFFSET + 1),
+                "fragment": (app, _admin_environ(cookie, f"after={deep}", htmx=True), DEEP_OFFSET + 1),
             }
             sizes = {name: check_page(*case) for name, case in cases.items()}
             print(f"  {dialect}: page sizes " + ", ".join(f"{n} {b / 1024:.1f} KiB" for n, b in sizes.items()))
@@ -217,10 +218,11 @@ def measure(dialect: str, options: argparse.Namespace) -> dict[str, float]:
             return best
 
 
-def _admin_environ(cookie: str, query: str) -> dict[str, Any]:
-    return EnvironBuilder(
-        path="/admin/bench_items/", query_string=query, headers={"Cookie": cookie, "Accept": "text/html"}
-    ).get_environ()
+def _admin_environ(cookie: str, query: str, htmx: bool = False) -> dict[str, Any]:
+    headers = {"Cookie": cookie, "Accept": "text/html"}
+    if htmx:
+        headers.update({"HX-Request": "true", "HX-Target": "results"})
+    return EnvironBuilder(path="/admin/bench_items/", query_string=query, headers=headers).get_environ()
 
 
 def main() -> None:
@@ -235,12 +237,13 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {PAGE}-row pages")
     results = {dialect: measure(dialect, options) for dialect in options.dialects.split(",")}
     print(f"best of {options.repeats} x {options.iterations} requests, milliseconds per request")
-    print(f"  {'dialect':<12}{'floor':>8}{'first':>8}{'deep':>8}{'first/floor':>13}{'deep/first':>12}")
+    print(f"  {'dialect':<12}{'floor':>8}{'first':>8}{'deep':>8}{'htmx':>8}{'first/floor':>13}{'deep/first':>12}")
     missed = []
     for dialect, best in results.items():
         first_ratio, deep_ratio = best["first"] / best["floor"], best["deep"] / best["first"]
         print(
             f"  {dialect:<12}{best['floor'] * 1000:>8.2f}{best['first'] * 1000:>8.2f}{best['deep'] * 1000:>8.2f}"
+            f"{best['fragment'] * 1000:>8.2f}"
             f"{first_ratio:>12.2f}x{deep_ratio:>11.2f}x"
         )
         if first_ratio > 2:

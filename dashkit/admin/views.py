@@ -79,7 +79,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "export_url": lambda fmt: with_args(
             request.url_for("admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
         ),
-        "saved_views": saved_views_for(request, model_admin),
+        "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
         "rows": table_rows(model_admin, page.rows, fields, detail_url, link_slugs),
         "current_url": current_url,
