@@ -137,7 +137,7 @@ def server(venv: Path, project: Path) -> Iterator[str]:
             try:
                 urllib.request.urlopen(url + "/page/0", timeout=5).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while it starts
                 if time.monotonic() > deadline:
                     pytest.fail(f"dashkit run did not answer in {SERVER_START_TIMEOUT:.0f}s:\n{log.read_text()}")
                 time.sleep(0.2)
