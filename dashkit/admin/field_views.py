@@ -1,0 +1,169 @@
+"""Views for single fields: a list cell edited in place, the check on blur, the relation
+lookup, and the download of a stored file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from dashkit.admin import form_data
+from dashkit.admin.forms import bind_fields, coerce_form, search_targets
+from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.integrity import IntegrityRefusal
+from dashkit.admin.lookup import admin_of
+from dashkit.admin.originals import BadOriginals
+from dashkit.admin.write_access import (
+    load_or_404,
+    next_url,
+    reload_or_none,
+    row_key,
+    row_scope,
+    writable,
+)
+from dashkit.admin.writes import ConflictError, update_row
+from dashkit.audit import UPDATE, record
+from dashkit.auth import flash, require_permission
+from dashkit.http import Request, Response, abort, redirect
+from dashkit.templating import render
+
+# -- a list cell edited in place ----------------------------------------------------------------
+
+
+def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
+    """One column of one row: an editor (an htmx fragment, or a small page without JS)."""
+    model_admin = writable(request, slug, "change")
+    item = form_data.cell_field(request, model_admin, name)
+    if item is None:
+        abort(404, f"{name!r} cannot be edited in the list")
+    key = row_key(model_admin, pk)
+    obj = load_or_404(request, model_admin, key)
+    context: dict[str, Any] = {
+        "model_admin": model_admin,
+        "obj": obj,
+        "pk_text": pk,
+        "item": item,
+        "next_url": next_url(request, request.url_for("admin.list", slug=slug)),
+        "page_title": f"Edit {item.label} of {model_admin.label} {pk}",
+    }
+    if request.method == "GET" and request.args.get("cancel"):
+        return render(
+            request, "admin/cell.html", block="display", value=getattr(obj, name), **context
+        )
+    token = form_data.originals_token(request, model_admin, key, obj, [name])
+    raw: dict[str, Any] | None = None
+    errors: dict[str, str] = {}
+    message = ""
+    status = 200
+    if request.method == "POST":
+        posted_token = request.form.get("_originals", "")
+        try:
+            originals = form_data.posted_originals(request, model_admin, key)
+        except BadOriginals as error:
+            abort(400, str(error))
+        result = coerce_form([item], request.form, request.files)
+        raw = result.raw
+        errors = result.errors
+        token, status = posted_token, 422
+        if result.ok:
+            try:
+                written = update_row(
+                    request.db,
+                    model_admin.model,
+                    key,
+                    result.values,
+                    originals,
+                    scope=row_scope(request, model_admin),
+                )
+            except ConflictError as conflict:
+                obj = reload_or_none(request, model_admin, key)
+                if obj is None:
+                    abort(409, str(conflict))
+                current = form_data.display_value(item, getattr(obj, name))
+                message = f"{conflict} It is now “{current}”; save again to replace it."
+                token = form_data.originals_token(request, model_admin, key, obj, [name])
+                status = 409
+            except IntegrityRefusal as refusal:
+                errors = refusal.field_errors or {name: " ".join(refusal.form_errors)}
+            else:
+                if written.changes:
+                    record(request, UPDATE, model_admin.slug, pk, written.changes)
+                # a toast with htmx (auth moves it into HX-Trigger), the next page without
+                flash(
+                    request, f"Saved {item.label.lower()} of {model_admin.label} {pk}.", "success"
+                )
+                if not request.is_htmx:
+                    return redirect(context["next_url"])
+                return render(
+                    request, "admin/cell.html", block="display", value=getattr(obj, name), **context
+                )
+    bound = bind_fields(None, [item], {name: getattr(obj, name)}, raw=raw, errors=errors)[0]
+    # htmx swaps only 2xx answers; the fragment itself carries the error
+    return render(
+        request,
+        "admin/cell.html",
+        block="editor" if request.is_htmx else None,
+        status=200 if request.is_htmx else status,
+        field=bound,
+        token=token,
+        message=message,
+        **context,
+    )
+
+
+# -- helpers for the form: field check on blur, relation lookup, file download -------------------
+
+
+def check_field(request: Request, slug: str, name: str) -> Response:
+    """Coerce one posted field and answer with its error message element (htmx, on blur)."""
+    model_admin = writable(request, slug, "add" if request.args.get("creating") else "change")
+    fields = form_data.form_fields(
+        request, model_admin, creating=bool(request.args.get("creating"))
+    )
+    matches = [item for item in fields if item.name == name]
+    if not matches:
+        abort(404, f"{name!r} is not a field of the {model_admin.label} form")
+    result = coerce_form(
+        matches, request.form, MultiDict(), creating=bool(request.args.get("creating"))
+    )
+    return render(
+        request, "admin/_widgets/error.html", field_name=name, error=result.errors.get(name)
+    )
+
+
+def lookup(request: Request, slug: str, name: str) -> Response:
+    """Options of a foreign-key or many-to-many field matching `q` (at most twenty)."""
+    model_admin = writable(request, slug, "view")
+    fields = form_data.form_fields(request, model_admin, creating=True)
+    matches = [
+        item
+        for item in fields
+        if item.name == name and isinstance(item, (ForeignKeyField, ManyToManyField))
+    ]
+    if not matches:
+        abort(404, f"{name!r} is not a relation field of {model_admin.label_plural}")
+    targets = form_data.relation_targets(request)
+    options = search_targets(targets, matches[0], request.args.get("q", ""))
+    return render(request, "admin/_widgets/options.html", options=options)
+
+
+def download(request: Request, slug: str, pk: str, name: str) -> Response:
+    """The bytes of a binary column, as an attachment."""
+    model_admin = admin_of(request).get(slug)
+    require_permission(request, model_admin.permission("view"))
+    column = model_admin.info.columns.get(name)
+    if column is None or column.kind != "binary" or name in model_admin.exclude:
+        abort(404, f"{name!r} is not a file column of {model_admin.label_plural}")
+    obj = load_or_404(request, model_admin, row_key(model_admin, pk))
+    data = getattr(obj, name)
+    if data is None:
+        abort(404, "nothing is stored here")
+    filename = f"{model_admin.slug}-{pk}-{name}.bin".replace("/", "_")
+    return Response(
+        bytes(data),
+        mimetype="application/octet-stream",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
