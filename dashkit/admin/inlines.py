@@ -159,7 +159,7 @@ def inline_sets(
                 )
                 if row is None:
                     errors.append(
-                        "A row of this table was changed by someone else; reload the page."
+                        "A row of this table was deleted or changed meanwhile; reload the page."
                     )
                 else:
                     rows.append(row)
