@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 from write_app import FAST_N, PASSWORDS, make_write_app
-from write_models import Customer, Line, Order, Product
+from write_models import Customer, Line, Order, Product, Tag
 
 from dashkit.auth import create_user
 from dashkit.auth.passwords import PasswordHasher
@@ -375,3 +376,20 @@ def test_relation_options_follow_the_viewers_permission_on_the_target(tmp_path):
         as_text=True
     )
     assert "Alice (#1)" in signed_in(app).get("/admin/orders/1/edit").get_data(as_text=True)
+
+
+def test_many_to_many_is_a_multi_select_and_saves(app, client):
+    with app.db_session() as session:
+        session.add_all([Tag(id=1, name="gift"), Tag(id=2, name="rush"), Tag(id=3, name="fragile")])
+    html = client.get("/admin/orders/1/edit").get_data(as_text=True)
+    assert 'name="tags" multiple' in html and "data-filterable" in html
+    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50"}
+    data["status"] = "new"
+    data["note"] = "first"
+    form = MultiDict([*data.items(), ("tags", "3"), ("tags", "1")])
+    response = client.post("/admin/orders/1/edit", data=form)
+    assert response.status_code == 303
+    with app.db_session() as session:
+        assert sorted(tag.id for tag in session.get(Order, 1).tags) == [1, 3]
+    (event,) = [event for event in audit_events(app, "orders") if event.action == "update"]
+    assert event.changes == {"tags": {"before": [], "after": [3, 1]}}
