@@ -31,7 +31,9 @@ from dashkit.db import make_engine
 from dashkit.serve import ServeOptions, build_app
 
 SERVERS = {
-    "postgresql": os.environ.get("DASHKIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "postgresql": os.environ.get(
+        "DASHKIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    ),
     "mariadb": os.environ.get("DASHKIT_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),
 }
 PASSWORD = "benchmark passphrase"
@@ -51,8 +53,15 @@ def generated_metadata(tables: int) -> sa.MetaData:
         ]
         for target in sorted({number // 2, number - 1}):
             if 0 <= target < number:
-                columns.append(sa.Column(f"table_{target:04d}_id", sa.ForeignKey(f"table_{target:04d}.id")))
-        sa.Table(f"table_{number:04d}", metadata, *columns, sa.Index(f"ix_table_{number:04d}_name", "name"))
+                columns.append(
+                    sa.Column(f"table_{target:04d}_id", sa.ForeignKey(f"table_{target:04d}.id"))
+                )
+        sa.Table(
+            f"table_{number:04d}",
+            metadata,
+            *columns,
+            sa.Index(f"ix_table_{number:04d}_name", "name"),
+        )
     return metadata
 
 
@@ -117,11 +126,15 @@ def time_start(url: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tables", type=int, default=500)
     parser.add_argument("--dialects", default="sqlite,postgresql,mariadb")
     options = parser.parse_args()
-    print(f"{'dialect':<11} {'served':>6}  {'cold start':>10}  {'warm start':>10}  {'index page':>10}")
+    print(
+        f"{'dialect':<11} {'served':>6}  {'cold start':>10}  {'warm start':>10}  {'index page':>10}"
+    )
     for dialect in options.dialects.split(","):
         with tempfile.TemporaryDirectory() as folder:
             os.environ["DASHKIT_HOME"] = str(Path(folder) / "home")

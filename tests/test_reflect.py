@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from crawl.tricky_schema import create_tricky_schema
 from sqlalchemy.orm import Session
 
-from crawl.tricky_schema import create_tricky_schema
 from dashkit.db import make_engine
 from dashkit.reflect import Selection, reflect, reflect_schema
 from dashkit.reflect.naming import class_name, python_identifier, strip_key_suffix
@@ -26,7 +26,13 @@ def test_every_table_and_view_is_served_with_its_key(tricky_engine):
     database = reflect(tricky_engine)
     keys = {table.table.key for table in database.tables}
     assert keys == {
-        "Customers", "order", "Bücher", "order line", "Staff", "event log", "dialect types",
+        "Customers",
+        "order",
+        "Bücher",
+        "order line",
+        "Staff",
+        "event log",
+        "dialect types",
         "order summary",
     }
     assert database.skipped == []
@@ -45,10 +51,10 @@ def test_composite_primary_key_and_relationships_both_ways(tricky_engine):
         book = session.get(database.table("Bücher").model, "9783161484100")
         assert book.Titel == "Über Änderungen"
         lines = book.order_line_set
-        assert [getattr(row, "quantity") for row in lines] == [2]
-        order = getattr(lines[0], "order")
+        assert [row.quantity for row in lines] == [2]
+        order = lines[0].order
         assert getattr(order, "placed at").year == 2024
-        assert getattr(order, "Customer").__class__.__name__ == "Customers"
+        assert order.Customer.__class__.__name__ == "Customers"
 
 
 def test_self_reference_gives_parent_and_children(tricky_engine):
@@ -72,11 +78,13 @@ def test_views_and_tables_without_a_key_are_read_only_with_a_reason(tricky_engin
     log = database.table("event log")
     assert not log.is_view
     assert "no primary key" in log.read_only_reason
-    assert [column.name for column in log.identity] == ["message"]  # timestamps do not compare exactly
+    assert [column.name for column in log.identity] == [
+        "message"
+    ]  # timestamps do not compare exactly
     assert [column.name for column in view.identity] == ["order id", "customer"]
     with Session(tricky_engine) as session:
         summary = session.scalars(sa.select(view.model).order_by(view.table.c["order id"])).all()
-        assert [getattr(row, "customer") for row in summary] == ["Zoë Ångström", "O'Brien \"Bob\""]
+        assert [row.customer for row in summary] == ["Zoë Ångström", 'O\'Brien "Bob"']
         assert session.scalars(sa.select(log.model)).one().message == "started"
 
 
@@ -89,11 +97,11 @@ def test_identifiers_with_quotes_reserved_words_and_non_ascii_round_trip(tricky_
     with Session(tricky_engine) as session:
         row = session.get(order.model, 1)
         setattr(row, 'say "hi"', "hallo ✓")
-        setattr(row, "select", "from")
+        row.select = "from"
         session.commit()
         session.expire_all()
         row = session.get(order.model, 1)
-        assert (getattr(row, 'say "hi"'), getattr(row, "select")) == ("hallo ✓", "from")
+        assert (getattr(row, 'say "hi"'), row.select) == ("hallo ✓", "from")
 
 
 def test_dialect_types_are_editable_or_read_only_with_a_reason(tricky_engine):
@@ -131,7 +139,13 @@ def test_include_and_exclude_globs_choose_tables(tricky_engine):
     line = only_orders.table("order line")
     assert [plan.name for plan in line.relationships] == ["order"]  # Bücher is not served
     without = reflect(tricky_engine, Selection(exclude=("order *", "event*")))
-    assert {t.table.key for t in without.tables} == {"Customers", "order", "Bücher", "Staff", "dialect types"}
+    assert {t.table.key for t in without.tables} == {
+        "Customers",
+        "order",
+        "Bücher",
+        "Staff",
+        "dialect types",
+    }
 
 
 def test_postgresql_schemas_are_served_side_by_side(postgres_url):
@@ -188,7 +202,10 @@ def test_northwind_views_and_untyped_columns(northwind_path):
     assert "does not declare a type" in subtotal.column_reasons["Subtotal"]
     # a view over a table borrows that table's key when it shows all of its columns
     assert [c.name for c in subtotal.identity] == ["OrderID"]
-    assert [c.name for c in database.table("Order Details Extended").identity] == ["OrderID", "ProductID"]
+    assert [c.name for c in database.table("Order Details Extended").identity] == [
+        "OrderID",
+        "ProductID",
+    ]
     assert [c.name for c in database.table("Invoices").identity] == ["OrderID", "ProductID"]
     assert database.table("Order Details").read_only_reason is None
 
@@ -210,6 +227,12 @@ def test_python_names_for_database_identifiers(text, identifier, klass):
 
 
 def test_key_suffixes_are_stripped_for_relationship_names():
-    assert [strip_key_suffix(n) for n in ("AlbumId", "artist_id", "CustomerID", "id", "ReportsTo")] == [
-        "Album", "artist", "Customer", "id", "ReportsTo",
+    assert [
+        strip_key_suffix(n) for n in ("AlbumId", "artist_id", "CustomerID", "id", "ReportsTo")
+    ] == [
+        "Album",
+        "artist",
+        "Customer",
+        "id",
+        "ReportsTo",
     ]

@@ -15,11 +15,22 @@ from dashkit.reflect import reflect
 
 @click.command()
 @click.argument("database_url", metavar="DATABASE_URL")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), metavar="PACKAGE",
-              help="Folder of the new package; its name is the package name.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="PACKAGE",
+    help="Folder of the new package; its name is the package name.",
+)
 @selection_options
-def eject(database_url: str, out: Path, schemas: tuple[str, ...], include: tuple[str, ...],
-          exclude: tuple[str, ...]) -> None:
+def eject(
+    database_url: str,
+    out: Path,
+    schemas: tuple[str, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+) -> None:
     """Write a package that serves DATABASE_URL from code you own."""
     engine = connect(database_url)
     try:

@@ -13,8 +13,9 @@ from dashkit.reflect import ReflectedDatabase, ReflectedTable, describe_type, re
 @click.command()
 @click.argument("database_url", metavar="DATABASE_URL")
 @selection_options
-def inspect(database_url: str, schemas: tuple[str, ...], include: tuple[str, ...],
-            exclude: tuple[str, ...]) -> None:
+def inspect(
+    database_url: str, schemas: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...]
+) -> None:
     """Print the tables, keys, relationships and read-only parts of DATABASE_URL."""
     engine = connect(database_url)
     try:
@@ -39,7 +40,9 @@ def describe_database(database: ReflectedDatabase) -> list[str]:
         f"{table.table.key}.{name}" for table in database.tables for name in table.column_reasons
     ]
     if read_only_columns:
-        lines.append(f"read-only columns (types the admin cannot edit): {', '.join(read_only_columns)}")
+        lines.append(
+            f"read-only columns (types the admin cannot edit): {', '.join(read_only_columns)}"
+        )
     dialect = database.schema.dialect
     for table in database.tables:
         lines.append("")

@@ -16,19 +16,34 @@ from dashkit.reflect import Selection
 def selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add --schema, --include and --exclude to a command; it receives a `selection`."""
     options = [
-        click.option("--schema", "schemas", multiple=True, metavar="NAME",
-                     help="Schema to read (repeatable; default: the default schema)."),
-        click.option("--include", multiple=True, metavar="GLOB",
-                     help="Serve only tables matching GLOB (repeatable, case-insensitive)."),
-        click.option("--exclude", multiple=True, metavar="GLOB",
-                     help="Leave out tables matching GLOB (repeatable, case-insensitive)."),
+        click.option(
+            "--schema",
+            "schemas",
+            multiple=True,
+            metavar="NAME",
+            help="Schema to read (repeatable; default: the default schema).",
+        ),
+        click.option(
+            "--include",
+            multiple=True,
+            metavar="GLOB",
+            help="Serve only tables matching GLOB (repeatable, case-insensitive).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Leave out tables matching GLOB (repeatable, case-insensitive).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def selection_from(schemas: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...]) -> Selection:
+def selection_from(
+    schemas: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...]
+) -> Selection:
     return Selection(schemas=tuple(schemas), include=tuple(include), exclude=tuple(exclude))
 
 

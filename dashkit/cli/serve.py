@@ -21,28 +21,46 @@ DEMO_USER = "demo"
 
 def server_options(command):
     """--host, --port and --workers, shared by serve and demo."""
-    command = click.option("--workers", type=click.IntRange(min=1), default=None,
-                           help="Run N worker processes through gunicorn.")(command)
+    command = click.option(
+        "--workers",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Run N worker processes through gunicorn.",
+    )(command)
     command = click.option("--port", default=8000, show_default=True, type=int)(command)
-    command = click.option("--host", default="127.0.0.1", show_default=True,
-                           help="Interface to listen on.")(command)
+    command = click.option(
+        "--host", default="127.0.0.1", show_default=True, help="Interface to listen on."
+    )(command)
     return command
 
 
 @click.command()
 @click.argument("database_url", metavar="DATABASE_URL")
 @server_options
-@click.option("--state", "state_url", metavar="URL",
-              help="dashkit's own database (users, sessions, audit); default: a local SQLite file.")
+@click.option(
+    "--state",
+    "state_url",
+    metavar="URL",
+    help="dashkit's own database (users, sessions, audit); default: a local SQLite file.",
+)
 @selection_options
 @click.option("--read-only", is_flag=True, help="Allow no writes of any kind.")
-def serve(database_url: str, host: str, port: int, workers: int | None, state_url: str | None,
-          schemas: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...],
-          read_only: bool) -> None:
+def serve(
+    database_url: str,
+    host: str,
+    port: int,
+    workers: int | None,
+    state_url: str | None,
+    schemas: tuple[str, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    read_only: bool,
+) -> None:
     """Serve an admin for DATABASE_URL (postgresql://, mysql://, sqlite:/// or a file path)."""
     connect(database_url).dispose()  # a clear message when the database cannot be reached
-    options = ServeOptions(database_url, state_url, selection_from(schemas, include, exclude),
-                           read_only, host)
+    options = ServeOptions(
+        database_url, state_url, selection_from(schemas, include, exclude), read_only, host
+    )
     served = _build(options)
     _announce(served, host, port)
     _run(served, host, port, workers)
@@ -71,10 +89,14 @@ def _build(options: ServeOptions) -> ServedApp:
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     except sa.exc.DBAPIError as error:
-        raise click.ClickException(f"database error: {str(error.orig).strip().splitlines()[0]}") from None
+        raise click.ClickException(
+            f"database error: {str(error.orig).strip().splitlines()[0]}"
+        ) from None
 
 
-def _announce(served: ServedApp, host: str, port: int, *, show_first_admin_link: bool = True) -> None:
+def _announce(
+    served: ServedApp, host: str, port: int, *, show_first_admin_link: bool = True
+) -> None:
     base = f"http://{_display_host(host)}:{port}"
     database = served.database
     views = sum(1 for table in database.tables if table.is_view)
@@ -84,8 +106,11 @@ def _announce(served: ServedApp, host: str, port: int, *, show_first_admin_link:
     for skipped in database.skipped:
         click.echo(f"  not served: {skipped.table.key}: {skipped.reason}")
     if served.read_only:
-        session = "the database session is read-only too" if served.read_only_enforced else \
-            "this database cannot make the session read-only"
+        session = (
+            "the database session is read-only too"
+            if served.read_only_enforced
+            else "this database cannot make the session read-only"
+        )
         click.echo(f"  read-only: every write is refused; {session}")
     click.echo(f"  admin:  {base}/admin/")
     click.echo(f"  state:  {mask_url(served.state_url)}")
@@ -98,10 +123,14 @@ def _announce(served: ServedApp, host: str, port: int, *, show_first_admin_link:
     finally:
         engine.dispose()
     if link is not None:
-        click.echo("No users yet. Create the first admin in your browser (the link works once, for 24 hours):")
+        click.echo(
+            "No users yet. Create the first admin in your browser (the link works once, for 24 hours):"
+        )
         click.echo(f"  {link}")
         click.echo("or from a terminal:")
-        click.echo(f"  dashkit users create NAME --role admin --state '{mask_url(served.state_url)}'")
+        click.echo(
+            f"  dashkit users create NAME --role admin --state '{mask_url(served.state_url)}'"
+        )
 
 
 def _reset_demo_admin(state_url: str) -> str:
@@ -112,7 +141,9 @@ def _reset_demo_admin(state_url: str) -> str:
         with Session(engine) as session, session.begin():
             user = find_user(session, DEMO_USER)
             if user is None:
-                create_user(session, DEMO_USER, password, roles=["admin"], display_name="Demo admin")
+                create_user(
+                    session, DEMO_USER, password, roles=["admin"], display_name="Demo admin"
+                )
             else:
                 set_password(session, user, password)
                 user.is_active = True

@@ -15,21 +15,83 @@ EPOCH = datetime.date(2024, 1, 1)
 DAYS = 730
 
 FIRST_NAMES = (
-    "Ada", "Amélie", "Aiko", "Björn", "Carlos", "Chloé", "Dmitri", "Elif", "Emma", "Fatima",
-    "François", "Grace", "Hana", "Ingrid", "Jamal", "José", "Kai", "Léa", "Liam", "Lucía",
-    "Mateo", "Mei", "Noah", "Nour", "Olivia", "Priya", "Rafael", "Sakura", "Søren", "Zoë",
+    "Ada",
+    "Amélie",
+    "Aiko",
+    "Björn",
+    "Carlos",
+    "Chloé",
+    "Dmitri",
+    "Elif",
+    "Emma",
+    "Fatima",
+    "François",
+    "Grace",
+    "Hana",
+    "Ingrid",
+    "Jamal",
+    "José",
+    "Kai",
+    "Léa",
+    "Liam",
+    "Lucía",
+    "Mateo",
+    "Mei",
+    "Noah",
+    "Nour",
+    "Olivia",
+    "Priya",
+    "Rafael",
+    "Sakura",
+    "Søren",
+    "Zoë",
 )
 LAST_NAMES = (
-    "Andersen", "Bianchi", "Chen", "Dubois", "Ericsson", "Fernández", "García", "Hoffmann",
-    "Ivanova", "Jensen", "Kowalski", "López", "Müller", "Nakamura", "O'Brien", "Patel",
-    "Quinn", "Rossi", "Schmidt", "Tanaka", "Usman", "Varga", "Wójcik", "Yilmaz", "Zhang",
+    "Andersen",
+    "Bianchi",
+    "Chen",
+    "Dubois",
+    "Ericsson",
+    "Fernández",
+    "García",
+    "Hoffmann",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "López",
+    "Müller",
+    "Nakamura",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Usman",
+    "Varga",
+    "Wójcik",
+    "Yilmaz",
+    "Zhang",
 )
 PLACES = (
-    ("Berlin", "Germany"), ("München", "Germany"), ("Paris", "France"), ("Lyon", "France"),
-    ("Madrid", "Spain"), ("Sevilla", "Spain"), ("Kraków", "Poland"), ("Zürich", "Switzerland"),
-    ("København", "Denmark"), ("Stockholm", "Sweden"), ("Dublin", "Ireland"), ("Milano", "Italy"),
-    ("São Paulo", "Brazil"), ("Toronto", "Canada"), ("Austin", "United States"),
-    ("Seattle", "United States"), ("Tokyo", "Japan"), ("Istanbul", "Türkiye"),
+    ("Berlin", "Germany"),
+    ("München", "Germany"),
+    ("Paris", "France"),
+    ("Lyon", "France"),
+    ("Madrid", "Spain"),
+    ("Sevilla", "Spain"),
+    ("Kraków", "Poland"),
+    ("Zürich", "Switzerland"),
+    ("København", "Denmark"),
+    ("Stockholm", "Sweden"),
+    ("Dublin", "Ireland"),
+    ("Milano", "Italy"),
+    ("São Paulo", "Brazil"),
+    ("Toronto", "Canada"),
+    ("Austin", "United States"),
+    ("Seattle", "United States"),
+    ("Tokyo", "Japan"),
+    ("Istanbul", "Türkiye"),
 )
 CATEGORIES = {
     "Coffee": ("Single-origin beans", "Espresso blend", "Decaf roast", "Cold brew pack"),
@@ -43,8 +105,11 @@ CATEGORIES = {
 VARIANTS = ("Classic", "Organic", "Limited", "Large", "Small", "Premium", "Everyday")
 TITLES = ("Sales associate", "Account manager", "Support specialist", "Warehouse lead")
 NOTES = (
-    "Leave at the front door.", "Gift wrap, please.", "Call before delivery.",
-    "Deliver after 5 pm.", "Contains a gift card — no prices on the slip.",
+    "Leave at the front door.",
+    "Gift wrap, please.",
+    "Call before delivery.",
+    "Deliver after 5 pm.",
+    "Contains a gift card — no prices on the slip.",
 )
 
 
@@ -72,20 +137,24 @@ def _day(rng: random.Random, start: int = 0, end: int = DAYS) -> datetime.date:
 def _catalogue(rng: random.Random) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     categories, products = [], []
     for category_id, (name, items) in enumerate(CATEGORIES.items(), start=1):
-        categories.append({"id": category_id, "name": name, "description": f"Everything {name.lower()}."})
+        categories.append(
+            {"id": category_id, "name": name, "description": f"Everything {name.lower()}."}
+        )
         for item in items:
             for variant in rng.sample(VARIANTS, k=rng.randint(2, 5)):
                 product_id = len(products) + 1
-                products.append({
-                    "id": product_id,
-                    "sku": f"{name[:3].upper()}-{product_id:04d}",
-                    "name": f"{item} ({variant})",
-                    "category_id": category_id,
-                    "price": Decimal(rng.randrange(299, 14999)) / 100,
-                    "stock": rng.choice((0, rng.randrange(1, 400))),
-                    "is_active": rng.random() > 0.08,
-                    "added_on": _day(rng, -400, 200),
-                })
+                products.append(
+                    {
+                        "id": product_id,
+                        "sku": f"{name[:3].upper()}-{product_id:04d}",
+                        "name": f"{item} ({variant})",
+                        "category_id": category_id,
+                        "price": Decimal(rng.randrange(299, 14999)) / 100,
+                        "stock": rng.choice((0, rng.randrange(1, 400))),
+                        "is_active": rng.random() > 0.08,
+                        "added_on": _day(rng, -400, 200),
+                    }
+                )
     return categories, products
 
 
@@ -98,7 +167,9 @@ def _employees(rng: random.Random) -> list[dict[str, Any]]:
     return employees
 
 
-def _person(rng: random.Random, employee_id: int, title: str, manager_id: int | None) -> dict[str, Any]:
+def _person(
+    rng: random.Random, employee_id: int, title: str, manager_id: int | None
+) -> dict[str, Any]:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     return {
         "id": employee_id,
@@ -119,18 +190,20 @@ def _customers(rng: random.Random, employees: list[dict[str, Any]]) -> list[dict
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         city, country = rng.choice(PLACES)
         tier = rng.choices(CUSTOMER_TIERS, weights=(70, 22, 8))[0]
-        customers.append({
-            "id": customer_id,
-            "first_name": first,
-            "last_name": last,
-            "email": f"{_ascii(first)}.{_ascii(last)}{customer_id}@example.com",
-            "city": city,
-            "country": country,
-            "tier": tier,
-            "newsletter": rng.random() < 0.4,
-            "signed_up_on": _day(rng, -300, DAYS - 30),
-            "account_manager_id": rng.choice(managers) if tier != "bronze" else None,
-        })
+        customers.append(
+            {
+                "id": customer_id,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{_ascii(first)}.{_ascii(last)}{customer_id}@example.com",
+                "city": city,
+                "country": country,
+                "tier": tier,
+                "newsletter": rng.random() < 0.4,
+                "signed_up_on": _day(rng, -300, DAYS - 30),
+                "account_manager_id": rng.choice(managers) if tier != "bronze" else None,
+            }
+        )
     return customers
 
 
@@ -140,28 +213,34 @@ def _orders(
     orders, lines = [], []
     for order_id in range(1, 1801):
         customer = rng.choice(customers)
-        placed = datetime.datetime.combine(_day(rng), datetime.time(rng.randrange(7, 23), rng.randrange(60)))
+        placed = datetime.datetime.combine(
+            _day(rng), datetime.time(rng.randrange(7, 23), rng.randrange(60))
+        )
         status = rng.choices(ORDER_STATUSES, weights=(6, 10, 14, 60, 6, 4))[0]
         shipped = placed.date() + datetime.timedelta(days=rng.randint(1, 5))
-        orders.append({
-            "id": order_id,
-            "customer_id": customer["id"],
-            "placed_at": placed,
-            "status": status,
-            "ship_city": customer["city"],
-            "ship_country": customer["country"],
-            "shipped_on": shipped if status in ("shipped", "delivered", "refunded") else None,
-            "notes": rng.choice(NOTES) if rng.random() < 0.1 else None,
-        })
+        orders.append(
+            {
+                "id": order_id,
+                "customer_id": customer["id"],
+                "placed_at": placed,
+                "status": status,
+                "ship_city": customer["city"],
+                "ship_country": customer["country"],
+                "shipped_on": shipped if status in ("shipped", "delivered", "refunded") else None,
+                "notes": rng.choice(NOTES) if rng.random() < 0.1 else None,
+            }
+        )
         for line_no, product in enumerate(rng.sample(products, k=rng.randint(1, 4)), start=1):
-            lines.append({
-                "order_id": order_id,
-                "line_no": line_no,
-                "product_id": product["id"],
-                "quantity": rng.choices((1, 2, 3, 6), weights=(70, 18, 8, 4))[0],
-                "unit_price": product["price"],
-                "discount": rng.choice((Decimal("0"),) * 8 + (Decimal("0.10"), Decimal("0.25"))),
-            })
+            lines.append(
+                {
+                    "order_id": order_id,
+                    "line_no": line_no,
+                    "product_id": product["id"],
+                    "quantity": rng.choices((1, 2, 3, 6), weights=(70, 18, 8, 4))[0],
+                    "unit_price": product["price"],
+                    "discount": rng.choice((Decimal(0),) * 8 + (Decimal("0.10"), Decimal("0.25"))),
+                }
+            )
     return orders, lines
 
 

@@ -29,10 +29,14 @@ def render_baseline(tables: list[sa.Table], dialect: sa.Dialect, origin: str) ->
             for index in sorted(table.indexes, key=lambda i: str(i.name))
             if all(isinstance(expression, sa.Column) for expression in index.expressions)
         ]
-        body = render_python_code(ops.UpgradeOps(operations), migration_context=renderer.migration_context)
+        body = render_python_code(
+            ops.UpgradeOps(operations), migration_context=renderer.migration_context
+        )
         body = "\n".join(line for line in body.splitlines() if not line.strip().startswith("#"))
         condition = f"if _missing({table.name!r}, {table.schema!r}):"
-        blocks.append(f"    {condition}\n" + textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8))
+        blocks.append(
+            f"    {condition}\n" + textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8)
+        )
     imports = _dialect_imports(tables, dialect)
     return _TEMPLATE.format(
         origin=origin,

@@ -6,8 +6,9 @@ from dashkit.eject.models import ModelSource
 from dashkit.reflect.admin_options import AdminOptions
 
 
-def render_factory(package: str, sources: dict[str, ModelSource], options: dict[str, AdminOptions],
-                   origin: str) -> str:
+def render_factory(
+    package: str, sources: dict[str, ModelSource], options: dict[str, AdminOptions], origin: str
+) -> str:
     """The source of app.py for the models in `sources`, with the same slugs serve uses."""
     admin_classes: list[str] = []
     registrations: list[str] = []
@@ -17,7 +18,10 @@ def render_factory(package: str, sources: dict[str, ModelSource], options: dict[
             name = f"{source.class_name}Admin"
             body = [f"    slug = {option.slug!r}", f"    category = {option.category!r}"]
             if option.read_only:
-                body += ["    read_only = True", f"    read_only_reason = {option.read_only_reason!r}"]
+                body += [
+                    "    read_only = True",
+                    f"    read_only_reason = {option.read_only_reason!r}",
+                ]
             if option.list_display is not None:
                 listed = tuple(source.attributes[name] for name in option.list_display)
                 body.append(f"    list_display = {listed!r}")

@@ -17,10 +17,17 @@ from dashkit.reflect.relationships import plan_relationships
 # Names declarative classes reserve for themselves.
 _RESERVED_ATTRIBUTES = {"metadata", "registry", "type_annotation_map"}
 _ANNOTATIONS = {
-    bool: "bool", int: "int", float: "float", str: "str", bytes: "bytes",
-    decimal.Decimal: "decimal.Decimal", datetime.date: "datetime.date",
-    datetime.datetime: "datetime.datetime", datetime.time: "datetime.time",
-    datetime.timedelta: "datetime.timedelta", uuid.UUID: "uuid.UUID",
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "str",
+    bytes: "bytes",
+    decimal.Decimal: "decimal.Decimal",
+    datetime.date: "datetime.date",
+    datetime.datetime: "datetime.datetime",
+    datetime.time: "datetime.time",
+    datetime.timedelta: "datetime.timedelta",
+    uuid.UUID: "uuid.UUID",
 }
 
 
@@ -59,7 +66,8 @@ def render_models(database: ReflectedDatabase, sources: dict[str, ModelSource], 
             blocks.append(_table_style_class(source, renderer))
         else:
             relationship_lines = [
-                _relationship_line(plan, sources, opposite) for plan in plans.get(reflected.table.key, [])
+                _relationship_line(plan, sources, opposite)
+                for plan in plans.get(reflected.table.key, [])
             ]
             blocks.append(_declarative_class(source, renderer, relationship_lines))
     header = [
@@ -87,7 +95,9 @@ def render_models(database: ReflectedDatabase, sources: dict[str, ModelSource], 
     return "\n".join(header + [line for block in blocks for line in ["", "", *block]]) + "\n"
 
 
-def _declarative_class(source: ModelSource, renderer: SourceRenderer, relationships: list[str]) -> list[str]:
+def _declarative_class(
+    source: ModelSource, renderer: SourceRenderer, relationships: list[str]
+) -> list[str]:
     table = source.table.table
     lines = [f"class {source.class_name}(Base):", f"    __tablename__ = {table.name!r}"]
     table_args = _table_arguments(table)
@@ -97,8 +107,10 @@ def _declarative_class(source: ModelSource, renderer: SourceRenderer, relationsh
         lines.append(f"    __table_args__ = ({', '.join(table_args)},)")
     lines.append("")
     for column in table.columns:
-        lines.append(f"    {source.attributes[column.name]}: Mapped[{_annotation(column)}] = "
-                     f"mapped_column({', '.join(_column_arguments(column, source, renderer, with_name=False))})")
+        lines.append(
+            f"    {source.attributes[column.name]}: Mapped[{_annotation(column)}] = "
+            f"mapped_column({', '.join(_column_arguments(column, source, renderer, with_name=False))})"
+        )
     if relationships:
         lines.append("")
         lines.extend(relationships)
@@ -111,8 +123,10 @@ def _table_style_class(source: ModelSource, renderer: SourceRenderer) -> list[st
     table = reflected.table
     base = "ViewBase" if reflected.is_view else "Base"
     arguments = [repr(table.name), f"{base}.metadata"]
-    arguments += [f"sa.Column({', '.join(_column_arguments(c, source, renderer, with_name=True))})"
-                  for c in table.columns]
+    arguments += [
+        f"sa.Column({', '.join(_column_arguments(c, source, renderer, with_name=True))})"
+        for c in table.columns
+    ]
     arguments += _table_arguments(table)
     if table.schema:
         arguments.append(f"schema={table.schema!r}")
@@ -127,7 +141,9 @@ def _table_style_class(source: ModelSource, renderer: SourceRenderer) -> list[st
     return lines
 
 
-def _column_arguments(column: sa.Column, source: ModelSource, renderer: SourceRenderer, *, with_name: bool) -> list[str]:
+def _column_arguments(
+    column: sa.Column, source: ModelSource, renderer: SourceRenderer, *, with_name: bool
+) -> list[str]:
     arguments = []
     if with_name or source.attributes[column.name] != column.name:
         arguments.append(repr(column.name))
@@ -172,18 +188,27 @@ def _foreign_key(key: sa.ForeignKey) -> str:
 def _table_arguments(table: sa.Table) -> list[str]:
     """Composite foreign keys, unique constraints and indexes (single foreign keys sit on columns)."""
     arguments = []
-    for constraint in sorted(table.foreign_key_constraints, key=lambda c: [col.name for col in c.columns]):
+    for constraint in sorted(
+        table.foreign_key_constraints, key=lambda c: [col.name for col in c.columns]
+    ):
         if len(constraint.elements) == 1:
             continue
         local = [element.parent.name for element in constraint.elements]
         remote = [element.target_fullname for element in constraint.elements]
-        options = "".join(f", {option}={getattr(constraint, option)!r}"
-                          for option in ("name", "ondelete", "onupdate") if getattr(constraint, option))
+        options = "".join(
+            f", {option}={getattr(constraint, option)!r}"
+            for option in ("name", "ondelete", "onupdate")
+            if getattr(constraint, option)
+        )
         arguments.append(f"sa.ForeignKeyConstraint({local!r}, {remote!r}{options})")
-    for unique in sorted((c for c in table.constraints if isinstance(c, sa.UniqueConstraint)),
-                         key=lambda c: [col.name for col in c.columns]):
+    for unique in sorted(
+        (c for c in table.constraints if isinstance(c, sa.UniqueConstraint)),
+        key=lambda c: [col.name for col in c.columns],
+    ):
         name = f", name={unique.name!r}" if unique.name else ""
-        arguments.append(f"sa.UniqueConstraint({', '.join(repr(c.name) for c in unique.columns)}{name})")
+        arguments.append(
+            f"sa.UniqueConstraint({', '.join(repr(c.name) for c in unique.columns)}{name})"
+        )
     for index in sorted(table.indexes, key=lambda i: str(i.name)):
         if not all(isinstance(expression, sa.Column) for expression in index.expressions):
             continue  # an expression index: Alembic cannot compare it either
@@ -206,21 +231,33 @@ def _annotation(column: sa.Column) -> str:
 
 def _opposite_names(plans: dict[str, list[RelationshipPlan]]) -> dict[tuple[int, bool], str]:
     """Relationship name per (foreign key constraint, direction), to pair back_populates."""
-    return {(id(plan.constraint), plan.many_to_one): plan.name for group in plans.values() for plan in group}
+    return {
+        (id(plan.constraint), plan.many_to_one): plan.name
+        for group in plans.values()
+        for plan in group
+    }
 
 
-def _relationship_line(plan: RelationshipPlan, sources: dict[str, ModelSource],
-                       opposite: dict[tuple[int, bool], str]) -> str:
+def _relationship_line(
+    plan: RelationshipPlan, sources: dict[str, ModelSource], opposite: dict[tuple[int, bool], str]
+) -> str:
     referring = sources[plan.constraint.table.key]
     referred = sources[plan.constraint.referred_table.key]
     target = sources[plan.target.key].class_name
-    foreign = ", ".join(f"{referring.class_name}.{referring.attributes[column.name]}"
-                        for column, _ in plan.join_pairs())
-    arguments = [repr(target), f'foreign_keys="[{foreign}]"',
-                 f"back_populates={opposite[(id(plan.constraint), not plan.many_to_one)]!r}"]
+    foreign = ", ".join(
+        f"{referring.class_name}.{referring.attributes[column.name]}"
+        for column, _ in plan.join_pairs()
+    )
+    arguments = [
+        repr(target),
+        f'foreign_keys="[{foreign}]"',
+        f"back_populates={opposite[(id(plan.constraint), not plan.many_to_one)]!r}",
+    ]
     if plan.table is plan.target and plan.many_to_one:
-        remote = ", ".join(f"{referred.class_name}.{referred.attributes[column.name]}"
-                           for _, column in plan.join_pairs())
+        remote = ", ".join(
+            f"{referred.class_name}.{referred.attributes[column.name]}"
+            for _, column in plan.join_pairs()
+        )
         arguments.append(f'remote_side="[{remote}]"')
     if not plan.many_to_one:
         arguments.append('passive_deletes="all"')  # let the database's foreign keys decide

@@ -37,11 +37,11 @@ class ReflectedDatabase:
 
 
 def reflect(
-    engine: sa.Engine, selection: Selection = Selection(), cache_dir: Path | None = None
+    engine: sa.Engine, selection: Selection | None = None, cache_dir: Path | None = None
 ) -> ReflectedDatabase:
     """Reflect and map the selected tables of the database behind `engine`."""
     with _collector_paused():
-        schema = reflect_schema(engine, selection, cache_dir)
+        schema = reflect_schema(engine, selection or Selection(), cache_dir)
         tables, skipped = map_schema(schema)
     return ReflectedDatabase(schema, tables, skipped)
 

@@ -71,7 +71,9 @@ def _fallback_list_display(table: ReflectedTable) -> tuple[str, ...] | None:
     return tuple(column.name for column in table.identity[:DEFAULT_LIST_COLUMNS])
 
 
-def register_reflected(admin: Admin, database: ReflectedDatabase, *, read_only_reason: str | None = None) -> None:
+def register_reflected(
+    admin: Admin, database: ReflectedDatabase, *, read_only_reason: str | None = None
+) -> None:
     """Register every reflected table with `admin`; `read_only_reason` makes all of them read-only."""
     options = admin_options(database.tables)
     for table in database.tables:

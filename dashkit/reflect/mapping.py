@@ -58,15 +58,22 @@ def map_schema(reflected: ReflectedSchema) -> tuple[list[ReflectedTable], list[S
     skipped: list[SkippedTable] = []
     identities: dict[str, list[sa.Column]] = {}
     primary_keys = [
-        tuple(table.primary_key.columns.keys()) for table in reflected.tables if table.primary_key.columns
+        tuple(table.primary_key.columns.keys())
+        for table in reflected.tables
+        if table.primary_key.columns
     ]
     for table in reflected.tables:
         identity = _identity_columns(table, primary_keys)
         if identity:
             identities[table.key] = identity
         else:
-            skipped.append(SkippedTable(table, "no column can identify a row (no primary key, "
-                                               "and every column holds JSON or arrays)"))
+            skipped.append(
+                SkippedTable(
+                    table,
+                    "no column can identify a row (no primary key, "
+                    "and every column holds JSON or arrays)",
+                )
+            )
     tables = [table for table in reflected.tables if table.key in identities]
     plans = plan_relationships(tables)
     classes = _classes(tables)

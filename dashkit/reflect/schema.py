@@ -95,9 +95,10 @@ class ReflectedSchema:
 
 
 def reflect_schema(
-    engine: sa.Engine, selection: Selection = Selection(), cache_dir: Path | None = None
+    engine: sa.Engine, selection: Selection | None = None, cache_dir: Path | None = None
 ) -> ReflectedSchema:
     """Reflect every selected table and view; reuse a cached copy if the schema is unchanged."""
+    selection = selection or Selection()
     with engine.connect() as connection:
         cache_file = None
         if cache_dir is not None:
@@ -122,10 +123,14 @@ def schema_fingerprint(connection: sa.Connection, selection: Selection) -> str:
     dialect = connection.dialect
     queries = _CATALOG_QUERIES.get(dialect.name)
     if queries is None:
-        raise ValueError(f"no schema fingerprint for the {dialect.name} dialect; reflect without a cache")
+        raise ValueError(
+            f"no schema fingerprint for the {dialect.name} dialect; reflect without a cache"
+        )
     schemas = list(selection.schemas) or [sa.inspect(connection).default_schema_name]
     digest = hashlib.sha256()
-    digest.update(repr((dialect.name, dialect.server_version_info, selection, sa.__version__)).encode())
+    digest.update(
+        repr((dialect.name, dialect.server_version_info, selection, sa.__version__)).encode()
+    )
     for query in queries:
         statement = sa.text(query)
         if ":schemas" in query:

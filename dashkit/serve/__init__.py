@@ -6,7 +6,7 @@ separate database (a local SQLite file by default), and returns a ready App.
 
 from dashkit.serve.app import ServedApp, ServeOptions, build_app
 from dashkit.serve.first_admin import issue_first_admin_link
-from dashkit.serve.home import default_state_url, dashkit_home
+from dashkit.serve.home import dashkit_home, default_state_url
 
 __all__ = [
     "ServeOptions",

@@ -55,7 +55,9 @@ def build_app(options: ServeOptions) -> ServedApp:
     data_url = normalise_url(options.url)
     state_url = options.state_url or default_state_url(data_url)
     if options.read_only and same_database(normalise_url(state_url), data_url):
-        raise ConfigError("--read-only needs a state database of its own: drop --state or point it elsewhere")
+        raise ConfigError(
+            "--read-only needs a state database of its own: drop --state or point it elsewhere"
+        )
     upgrade_state(state_url)
     state_engine = make_engine(state_url)
     try:
@@ -72,7 +74,9 @@ def build_app(options: ServeOptions) -> ServedApp:
     reflected = reflect(database.engine, options.selection, cache_dir() if options.cache else None)
     database.data.dispose()
     admin = Admin(app, title=_title(data_url))
-    register_reflected(admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None)
+    register_reflected(
+        admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
+    )
     app.register_blueprint(first_admin.blueprint)
     app.route("/")(_home)
     return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced)

@@ -31,7 +31,9 @@ def issue_first_admin_link(session: Session, base_url: str) -> str | None:
         return None
     token = secrets.token_urlsafe(32)
     session.execute(sa.delete(OneTimeToken).where(OneTimeToken.purpose == PURPOSE))
-    session.add(OneTimeToken(token_hash=_hash(token), purpose=PURPOSE, expires_at=utcnow() + LIFETIME))
+    session.add(
+        OneTimeToken(token_hash=_hash(token), purpose=PURPOSE, expires_at=utcnow() + LIFETIME)
+    )
     session.commit()
     return f"{base_url.rstrip('/')}/setup?token={token}"
 
@@ -60,8 +62,15 @@ def setup(request: Request) -> Response:
 
 
 def _form_error(request: Request, token: str, username: str, message: str) -> Response:
-    return render(request, "serve/first_admin.html", usable=True, token=token, username=username,
-                  error=message, status=400)
+    return render(
+        request,
+        "serve/first_admin.html",
+        usable=True,
+        token=token,
+        username=username,
+        error=message,
+        status=400,
+    )
 
 
 def _usable_token(db: Session, token: str) -> OneTimeToken | None:

@@ -19,7 +19,9 @@ def run_server(app: App, host: str, port: int, workers: int | None) -> None:
         run_simple(host, port, app, threaded=True)
         return
     if importlib.util.find_spec("gunicorn") is None:
-        raise ConfigError("--workers runs gunicorn, which is not installed: pip install 'dashkit[server]'")
+        raise ConfigError(
+            "--workers runs gunicorn, which is not installed: pip install 'dashkit[server]'"
+        )
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     _gunicorn_application(app, {"bind": bind, "workers": workers, "accesslog": "-"}).run()
 

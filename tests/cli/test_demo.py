@@ -11,7 +11,9 @@ from crawl.serving import browser_session, csrf_of, free_port, read_until, start
 def _sign_in(port: int, password: str):
     browser = browser_session()
     page = browser.open(f"http://127.0.0.1:{port}/login").read().decode()
-    form = urllib.parse.urlencode({"username": "demo", "password": password, "csrf_token": csrf_of(page)})
+    form = urllib.parse.urlencode(
+        {"username": "demo", "password": password, "csrf_token": csrf_of(page)}
+    )
     return browser, browser.open(f"http://127.0.0.1:{port}/login", data=form.encode())
 
 

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
-
 from crawl.load_chinook import load_chinook
 from crawl.tricky_schema import create_tricky_schema
+
 from dashkit.cli import main
 from dashkit.db import make_engine
 from dashkit.reflect import reflect
@@ -28,7 +27,12 @@ def _dashkit(folder: Path, url: str, *args: str) -> subprocess.CompletedProcess[
     }
     return subprocess.run(
         [sys.executable, "-c", "from dashkit.cli import main; main()", *args],
-        cwd=folder, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -53,8 +57,18 @@ def _served_slugs(tmp_path: Path, url: str) -> set[str]:
         "print('\\n'.join(sorted(admin.model_admins)))\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120,
-        env={**os.environ, "DASHKIT_DATABASE_URL": url, "DASHKIT_SECRET_KEY": "x", "PYTHONPATH": str(tmp_path)},
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={
+            **os.environ,
+            "DASHKIT_DATABASE_URL": url,
+            "DASHKIT_SECRET_KEY": "x",
+            "PYTHONPATH": str(tmp_path),
+        },
     )
     assert completed.returncode == 0, completed.stderr
     return set(completed.stdout.split())
@@ -111,7 +125,9 @@ def test_baseline_creates_the_schema_in_an_empty_database(chinook_path, tmp_path
         assert len(reflect(engine).tables) == 11
     finally:
         engine.dispose()
-    downgrade = _dashkit(tmp_path, empty, "db", "downgrade", "base", "--app", "ejected_app.app:create_app()")
+    downgrade = _dashkit(
+        tmp_path, empty, "db", "downgrade", "base", "--app", "ejected_app.app:create_app()"
+    )
     assert downgrade.returncode != 0
     assert "existed before dashkit" in downgrade.stdout + downgrade.stderr
 

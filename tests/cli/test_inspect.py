@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-
 from crawl.tricky_schema import create_tricky_schema
+
 from dashkit.cli import main
 from dashkit.db import make_engine
 

@@ -8,9 +8,17 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-from crawl.serving import browser_session, csrf_of, free_port, read_until, signed_in, start_dashkit, wait_for
+from crawl.serving import (
+    browser_session,
+    csrf_of,
+    free_port,
+    read_until,
+    signed_in,
+    start_dashkit,
+    wait_for,
+)
 from crawl.tricky_schema import create_tricky_schema
+
 from dashkit.db import make_engine
 from dashkit.reflect import Selection
 from dashkit.serve import ServeOptions, build_app, issue_first_admin_link
@@ -43,8 +51,12 @@ def test_first_admin_link_works_once(chinook_path):
     page = client.get(f"/setup?token={token}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    form = {"token": token, "username": "root", "password": "a long enough passphrase",
-            "csrf_token": csrf_of(html)}
+    form = {
+        "token": token,
+        "username": "root",
+        "password": "a long enough passphrase",
+        "csrf_token": csrf_of(html),
+    }
     mismatch = client.post("/setup", data={**form, "password_again": "something else"})
     assert mismatch.status_code == 400 and "differ" in mismatch.get_data(as_text=True)
     created = client.post("/setup", data={**form, "password_again": form["password"]})
@@ -115,21 +127,38 @@ def test_read_only_refuses_every_write(database_url):
     listing = client.get("/admin/customers/").get_data(as_text=True)
     assert "/admin/customers/new" not in listing and "/edit" not in listing
     token = csrf_of(listing)
-    for slug, pk, column in (("customers", "1", "Full%20Name"), ("order-line", "1,1", "quantity"), ("staff", "2", "name")):
+    for slug, pk, column in (
+        ("customers", "1", "Full%20Name"),
+        ("order-line", "1,1", "quantity"),
+        ("staff", "2", "name"),
+    ):
         assert client.get(f"/admin/{slug}/{pk}/").status_code == 200
-        writes = (f"/admin/{slug}/new", f"/admin/{slug}/{pk}/edit", f"/admin/{slug}/{pk}/delete",
-                  f"/admin/{slug}/{pk}/cell/{column}")
+        writes = (
+            f"/admin/{slug}/new",
+            f"/admin/{slug}/{pk}/edit",
+            f"/admin/{slug}/{pk}/delete",
+            f"/admin/{slug}/{pk}/cell/{column}",
+        )
         for path in writes:
             assert client.get(path).status_code == 404
             assert client.post(path, data={"csrf_token": token}).status_code == 404
-        response = client.post(f"/admin/{slug}/actions",
-                               data={"action": "delete_selected", "pk": [pk], "confirm": "1", "csrf_token": token})
+        response = client.post(
+            f"/admin/{slug}/actions",
+            data={"action": "delete_selected", "pk": [pk], "confirm": "1", "csrf_token": token},
+        )
         assert response.status_code >= 400
     with served.app.extensions["db"].session() as session, pytest.raises(sa.exc.DBAPIError):
-        session.execute(sa.text("DELETE FROM \"Staff\"" if "mysql" not in database_url else "DELETE FROM `Staff`"))
+        session.execute(
+            sa.text('DELETE FROM "Staff"' if "mysql" not in database_url else "DELETE FROM `Staff`")
+        )
     check = make_engine(database_url)
     with check.connect() as connection:
-        assert connection.execute(sa.text("SELECT COUNT(*) FROM " + check.dialect.identifier_preparer.quote("Staff"))).scalar() == 2
+        assert (
+            connection.execute(
+                sa.text("SELECT COUNT(*) FROM " + check.dialect.identifier_preparer.quote("Staff"))
+            ).scalar()
+            == 2
+        )
     check.dispose()
 
 
@@ -137,7 +166,9 @@ def test_read_only_needs_its_own_state_database(chinook_path):
     from dashkit.errors import ConfigError
 
     with pytest.raises(ConfigError, match="state database of its own"):
-        build_app(ServeOptions(str(chinook_path), state_url=f"sqlite:///{chinook_path}", read_only=True))
+        build_app(
+            ServeOptions(str(chinook_path), state_url=f"sqlite:///{chinook_path}", read_only=True)
+        )
 
 
 def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_home):
@@ -156,11 +187,15 @@ def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_ho
         wait_for(link)
         browser = browser_session()
         page = browser.open(link).read().decode()
-        form = urllib.parse.urlencode({
-            "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
-            "username": "owner", "password": "a long enough passphrase",
-            "password_again": "a long enough passphrase", "csrf_token": csrf_of(page),
-        }).encode()
+        form = urllib.parse.urlencode(
+            {
+                "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
+                "username": "owner",
+                "password": "a long enough passphrase",
+                "password_again": "a long enough passphrase",
+                "csrf_token": csrf_of(page),
+            }
+        ).encode()
         admin = browser.open(f"http://127.0.0.1:{port}/setup", data=form)
         assert admin.url.endswith("/admin/") and "Customers" in admin.read().decode()
     finally:
@@ -172,18 +207,24 @@ def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_ho
 
 def test_workers_share_sessions_through_the_state_database(chinook_path, dashkit_home):
     port = free_port()
-    process = start_dashkit(["serve", str(chinook_path), "--port", str(port), "--workers", "2"], dashkit_home)
+    process = start_dashkit(
+        ["serve", str(chinook_path), "--port", str(port), "--workers", "2"], dashkit_home
+    )
     try:
         output = read_until(process, "Ctrl+C")
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
         wait_for(f"http://127.0.0.1:{port}/login")
         browser = browser_session()
         page = browser.open(link).read().decode()
-        form = urllib.parse.urlencode({
-            "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
-            "username": "owner", "password": "a long enough passphrase",
-            "password_again": "a long enough passphrase", "csrf_token": csrf_of(page),
-        }).encode()
+        form = urllib.parse.urlencode(
+            {
+                "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
+                "username": "owner",
+                "password": "a long enough passphrase",
+                "password_again": "a long enough passphrase",
+                "csrf_token": csrf_of(page),
+            }
+        ).encode()
         browser.open(f"http://127.0.0.1:{port}/setup", data=form)
         for _ in range(8):  # spread over both workers; every one knows the session
             response = browser.open(f"http://127.0.0.1:{port}/admin/track/")

@@ -41,7 +41,12 @@ class FormReader(HTMLParser):
             if kind in ("checkbox", "radio") and "checked" not in attributes:
                 return
             if kind not in ("file", "submit", "button"):
-                self._fields.append((attributes["name"], attributes.get("value", "on" if kind == "checkbox" else "")))
+                self._fields.append(
+                    (
+                        attributes["name"],
+                        attributes.get("value", "on" if kind == "checkbox" else ""),
+                    )
+                )
         elif tag == "select" and "name" in attributes:
             self._select, self._selected, self._first_option = attributes["name"], None, None
         elif tag == "option" and self._select is not None:
@@ -66,14 +71,16 @@ class FormReader(HTMLParser):
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             text = "".join(self._text)
-            self._fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._fields.append((self._textarea, text.removeprefix("\n")))
             self._textarea = None
         elif tag == "form":
             self.forms.append(self._fields)
             self._fields = None
 
     def edit_form(self) -> list[tuple[str, str]] | None:
-        return next((form for form in self.forms if any(name == "_originals" for name, _ in form)), None)
+        return next(
+            (form for form in self.forms if any(name == "_originals" for name, _ in form)), None
+        )
 
 
 def crawl(served: ServedApp, client: Client, *, edit: bool = True) -> list[str]:
@@ -93,7 +100,9 @@ def _get(client: Client, url: str, problems: list[str], expected: tuple[int, ...
     return response
 
 
-def _crawl_table(client: Client, engine: sa.Engine, slug: str, model_admin: Any, *, edit: bool) -> list[str]:
+def _crawl_table(
+    client: Client, engine: sa.Engine, slug: str, model_admin: Any, *, edit: bool
+) -> list[str]:
     problems: list[str] = []
     base = f"/admin/{slug}/"
     _get(client, base, problems)
@@ -149,5 +158,5 @@ def _summary(response: Any) -> str:
     for marker in ('role="alert"', "error", "<h1>"):
         index = text.find(marker)
         if index >= 0:
-            return " ".join(text[index:index + 300].split())
+            return " ".join(text[index : index + 300].split())
     return " ".join(text[:200].split())

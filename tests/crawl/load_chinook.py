@@ -12,7 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-SHARED_DATA = Path(os.environ.get("DASHKIT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("DASHKIT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
+)
 SCRIPTS = {"postgresql": "Chinook_PostgreSql.sql", "mysql": "Chinook_MySql.sql"}
 _SKIPPED_PREFIXES = ("DROP DATABASE", "CREATE DATABASE", "\\c ", "USE ")
 

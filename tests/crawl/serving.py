@@ -44,7 +44,9 @@ def signed_in(served: ServedApp, username: str = "ada") -> Client:
     add_admin(served, username)
     client = served.app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(page)})
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(page)}
+    )
     assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
     return client
 
@@ -60,7 +62,9 @@ def start_dashkit(arguments: list[str], home: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", "from dashkit.cli import main; main()", *arguments],
         env={**os.environ, "DASHKIT_HOME": str(home)},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 
@@ -93,4 +97,6 @@ def wait_for(url: str) -> None:
 
 def browser_session() -> urllib.request.OpenerDirector:
     """An HTTP client that keeps cookies, like a browser tab."""
-    return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )

@@ -7,11 +7,11 @@ MariaDB with load_chinook.py; and the tricky schema on each dialect, also with -
 from __future__ import annotations
 
 import pytest
-
 from crawl.crawler import crawl
 from crawl.load_chinook import SHARED_DATA, load_chinook
 from crawl.serving import signed_in
 from crawl.tricky_schema import create_tricky_schema
+
 from dashkit.db import make_engine
 from dashkit.reflect import Selection
 from dashkit.serve import ServeOptions, build_app

@@ -136,32 +136,73 @@ def create_tricky_schema(engine: sa.Engine) -> sa.MetaData:
 
 def _insert_rows(connection: sa.Connection, metadata: sa.MetaData) -> None:
     tables = metadata.tables
-    connection.execute(tables["Customers"].insert(), [
-        {"CustomerID": 1, "Full Name": "Zoë Ångström", "e-mail": "zoe@example.com", "is active": True,
-         "born": datetime.date(1990, 5, 17)},
-        {"CustomerID": 2, "Full Name": "O'Brien \"Bob\"", "e-mail": None, "is active": False, "born": None},
-    ])
-    connection.execute(tables["order"].insert(), [
-        {"id": 1, "select": "x", "CustomerID": 1, "status": "paid",
-         "placed at": datetime.datetime(2024, 3, 1, 12, 30), "total": decimal.Decimal("19.90"),
-         'say "hi"': "hi"},
-        {"id": 2, "select": None, "CustomerID": 2, "status": "new",
-         "placed at": datetime.datetime(2024, 3, 2, 9, 0), "total": decimal.Decimal("5.00"),
-         'say "hi"': None},
-    ])
-    connection.execute(tables["Bücher"].insert(), [
-        {"ISBN": "9783161484100", "Größe": 3, "Titel": "Über Änderungen"},
-        {"ISBN": "0000000000001", "Größe": None, "Titel": "東京物語"},
-    ])
-    connection.execute(tables["order line"].insert(), [
-        {"order id": 1, "line no": 1, "ISBN": "9783161484100", "quantity": 2},
-        {"order id": 1, "line no": 2, "ISBN": "0000000000001", "quantity": 1},
-    ])
-    connection.execute(tables["Staff"].insert(), [
-        {"id": 1, "name": "Boss", "manager_id": None},
-        {"id": 2, "name": "Worker", "manager_id": 1},
-    ])
-    connection.execute(tables["event log"].insert(), [
-        {"happened": datetime.datetime(2024, 1, 1), "message": "started"},
-    ])
+    connection.execute(
+        tables["Customers"].insert(),
+        [
+            {
+                "CustomerID": 1,
+                "Full Name": "Zoë Ångström",
+                "e-mail": "zoe@example.com",
+                "is active": True,
+                "born": datetime.date(1990, 5, 17),
+            },
+            {
+                "CustomerID": 2,
+                "Full Name": 'O\'Brien "Bob"',
+                "e-mail": None,
+                "is active": False,
+                "born": None,
+            },
+        ],
+    )
+    connection.execute(
+        tables["order"].insert(),
+        [
+            {
+                "id": 1,
+                "select": "x",
+                "CustomerID": 1,
+                "status": "paid",
+                "placed at": datetime.datetime(2024, 3, 1, 12, 30),
+                "total": decimal.Decimal("19.90"),
+                'say "hi"': "hi",
+            },
+            {
+                "id": 2,
+                "select": None,
+                "CustomerID": 2,
+                "status": "new",
+                "placed at": datetime.datetime(2024, 3, 2, 9, 0),
+                "total": decimal.Decimal("5.00"),
+                'say "hi"': None,
+            },
+        ],
+    )
+    connection.execute(
+        tables["Bücher"].insert(),
+        [
+            {"ISBN": "9783161484100", "Größe": 3, "Titel": "Über Änderungen"},
+            {"ISBN": "0000000000001", "Größe": None, "Titel": "東京物語"},
+        ],
+    )
+    connection.execute(
+        tables["order line"].insert(),
+        [
+            {"order id": 1, "line no": 1, "ISBN": "9783161484100", "quantity": 2},
+            {"order id": 1, "line no": 2, "ISBN": "0000000000001", "quantity": 1},
+        ],
+    )
+    connection.execute(
+        tables["Staff"].insert(),
+        [
+            {"id": 1, "name": "Boss", "manager_id": None},
+            {"id": 2, "name": "Worker", "manager_id": 1},
+        ],
+    )
+    connection.execute(
+        tables["event log"].insert(),
+        [
+            {"happened": datetime.datetime(2024, 1, 1), "message": "started"},
+        ],
+    )
     connection.execute(tables["dialect types"].insert(), [{"id": 1}])

@@ -34,8 +34,13 @@ def test_a_few_thousand_consistent_rows(tmp_path):
     assert 2000 < sum(counts.values()) < 20000
     assert all(count > 0 for count in counts.values())
     assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
-    assert connection.execute("SELECT COUNT(*) FROM sales_by_category").fetchone()[0] == counts["categories"]
-    names = [row[0] for row in connection.execute("SELECT first_name || ' ' || last_name FROM customers")]
+    assert (
+        connection.execute("SELECT COUNT(*) FROM sales_by_category").fetchone()[0]
+        == counts["categories"]
+    )
+    names = [
+        row[0] for row in connection.execute("SELECT first_name || ' ' || last_name FROM customers")
+    ]
     assert any(not name.isascii() for name in names)
     statuses = {row[0] for row in connection.execute("SELECT DISTINCT status FROM orders")}
     assert {"pending", "delivered", "cancelled"} <= statuses
@@ -52,7 +57,13 @@ def test_rebuilding_replaces_the_file(tmp_path):
 
 def test_reflects_with_self_reference_composite_key_and_a_view(tmp_path):
     database = reflect(make_engine(str(build_demo_database(tmp_path / "shop.sqlite"))))
-    assert {plan.name for plan in database.table("employees").relationships} >= {"manager", "employees_set"}
-    assert [column.name for column in database.table("order_lines").identity] == ["order_id", "line_no"]
+    assert {plan.name for plan in database.table("employees").relationships} >= {
+        "manager",
+        "employees_set",
+    }
+    assert [column.name for column in database.table("order_lines").identity] == [
+        "order_id",
+        "line_no",
+    ]
     assert database.table("sales_by_category").is_view
     assert all(not table.column_reasons for table in database.tables if not table.is_view)
