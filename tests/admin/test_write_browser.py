@@ -105,6 +105,25 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         with app.db_session() as session:
             assert session.get(Order, 1).note == "eddie's note"
 
+        # a large customer table: the foreign key becomes an autocomplete (a key input without JS)
+        with app.db_session() as session:
+            session.add_all([Customer(name=f"Customer {n:03}") for n in range(250)])
+        app.extensions["admin_table_sizes"].clear()
+        page.goto(f"{server.url}/admin/orders/2/edit")
+        assert page.locator("#field-customer_id option").count() == 0
+        if javascript:
+            page.fill(".autocomplete input.search", "Customer 12")
+            page.click("[data-pick='124']")
+            assert page.input_value("#field-customer_id") == "124"
+            assert page.inner_text("[data-chosen-label]") == "Customer 122 (#124)"
+            page.screenshot(path=str(artifacts_dir / "admin-autocomplete-js.png"))
+        else:
+            page.fill("#field-customer_id", "124")
+        page.click("button.primary[type=submit]")
+        page.wait_for_url(f"{server.url}/admin/orders/2/")
+        with app.db_session() as session:
+            assert session.get(Order, 2).customer_id == 124
+
         # delete the new order: a dialog with JavaScript, a confirmation page without
         page.goto(f"{server.url}/admin/orders/2/")
         page.click(".page-actions a.danger")
