@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from dashkit.db import make_engine
 from dashkit.reflect import Selection, reflect, reflect_schema
-from dashkit.reflect.naming import class_name, python_identifier, strip_key_suffix
+from dashkit.reflect.naming import (
+    class_name,
+    plural_table_labels,
+    python_identifier,
+    strip_key_suffix,
+)
 
 
 @pytest.fixture
@@ -236,3 +241,18 @@ def test_key_suffixes_are_stripped_for_relationship_names():
         "id",
         "ReportsTo",
     ]
+
+
+@pytest.mark.parametrize(
+    ("table_name", "labels"),
+    [
+        ("Orders", ("order", "orders")),
+        ("order_lines", ("order line", "order lines")),
+        ("Categories", ("category", "categories")),
+        ("addresses", ("address", "addresses")),
+        ("Album", None),
+        ("status", None),
+    ],
+)
+def test_tables_named_in_the_plural_get_labels(table_name, labels):
+    assert plural_table_labels(table_name) == labels

@@ -22,6 +22,11 @@ def render_factory(
                     "    read_only = True",
                     f"    read_only_reason = {option.read_only_reason!r}",
                 ]
+            if option.labels is not None:
+                body += [
+                    f"    label = {option.labels[0]!r}",
+                    f"    label_plural = {option.labels[1]!r}",
+                ]
             if option.list_display is not None:
                 listed = tuple(source.attributes[name] for name in option.list_display)
                 body.append(f"    list_display = {listed!r}")

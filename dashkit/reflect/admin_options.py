@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from dashkit.admin.introspection import inspect_model
 from dashkit.admin.options import DEFAULT_LIST_COLUMNS, UNLISTED_KINDS, ModelAdmin
 from dashkit.reflect.mapping import ReflectedTable
-from dashkit.reflect.naming import url_slugs
+from dashkit.reflect.naming import plural_table_labels, url_slugs
 
 if TYPE_CHECKING:
     from dashkit.admin import Admin
@@ -26,6 +26,8 @@ class AdminOptions:
     read_only_reason: str
     list_display: tuple[str, ...] | None = None
     """Column names to list when the admin's default would list none (e.g. a view of text)."""
+    labels: tuple[str, str] | None = None
+    """(label, label_plural) for a table named in the plural, which the class name cannot give."""
 
     def differs_from_defaults(self, table_name: str) -> bool:
         """True when a ModelAdmin subclass is needed to express these options."""
@@ -34,6 +36,7 @@ class AdminOptions:
             or self.slug != default_slug(table_name)
             or self.category != "Models"
             or self.list_display is not None
+            or self.labels is not None
         )
 
 
@@ -59,6 +62,7 @@ def admin_options(tables: list[ReflectedTable]) -> dict[str, AdminOptions]:
             read_only=table.read_only_reason is not None,
             read_only_reason=table.read_only_reason or "",
             list_display=_fallback_list_display(table),
+            labels=plural_table_labels(table.table.name),
         )
     return options
 
@@ -86,5 +90,7 @@ def register_reflected(
         }
         if option.list_display is not None:
             attributes["list_display"] = option.list_display
+        if option.labels is not None:
+            attributes["label"], attributes["label_plural"] = option.labels
         model_admin = type(f"{table.model.__name__}Admin", (ModelAdmin,), attributes)
         admin.register(table.model, model_admin)

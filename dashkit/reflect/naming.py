@@ -60,3 +60,21 @@ def url_slugs(keys: Iterable[str]) -> dict[str, str]:
         slug = re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-") or "table"
         slugs[key] = unique_name([slug], taken)
     return slugs
+
+
+def plural_table_labels(table_name: str) -> tuple[str, str] | None:
+    """(singular, plural) labels for a table named in the plural: `order_lines` → `order line`,
+    `order lines`; `Categories` → `category`, `categories`. None for a singular name."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", table_name).replace("_", " ").lower().split()
+    if not words:
+        return None
+    last = words[-1]
+    if not last.endswith("s") or last.endswith(("ss", "us", "is")) or len(last) < 3:
+        return None
+    if last.endswith("ies"):
+        singular = last[:-3] + "y"
+    elif last.endswith(("sses", "xes", "ches", "shes")):
+        singular = last[:-2]
+    else:
+        singular = last[:-1]
+    return " ".join([*words[:-1], singular]), " ".join(words)

@@ -233,3 +233,30 @@ def test_workers_share_sessions_through_the_state_database(chinook_path, dashkit
         process.terminate()
         process.wait(timeout=30)
     assert process.stdout.read().count("Booting worker") == 2
+
+
+@pytest.mark.browser
+def test_first_admin_in_a_real_browser(tmp_path, live_server, browser, artifacts_dir):
+    from dashkit.demo import build_demo_database
+
+    served = build_app(ServeOptions(str(build_demo_database(tmp_path / "shop.sqlite"))))
+    server = live_server(served.app)
+    engine = make_engine(served.state_url)
+    with sa.orm.Session(engine) as session:
+        link = issue_first_admin_link(session, server.url)
+    engine.dispose()
+    page = browser.new_page()
+    try:
+        page.goto(link)
+        page.get_by_label("Username").fill("owner")
+        page.get_by_label("Password", exact=True).fill("a long enough passphrase")
+        page.get_by_label("Password again").fill("a long enough passphrase")
+        page.get_by_role("button", name="Create admin and sign in").click()
+        page.wait_for_url(f"{server.url}/admin/")
+        page.goto(f"{server.url}/admin/orders/?sort=-placed_at")
+        assert page.locator("table tbody tr").count() > 10
+        page.screenshot(path=str(artifacts_dir / "serve-demo-orders.png"), full_page=False)
+        page.goto(link)  # the link is spent
+        assert "expired or was already used" in page.content()
+    finally:
+        page.close()
