@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 import sqlalchemy as sa
 
-from dashkit.db import make_engine, mask_url
+from dashkit.db import make_engine, mask_url, normalise_url
 from dashkit.errors import ConfigError
 from dashkit.reflect import Selection
 
@@ -48,8 +49,16 @@ def selection_from(
 
 
 def connect(url: str) -> sa.Engine:
-    """An engine for the user's URL, with a usable error instead of a traceback."""
+    """An engine for the user's URL, with a usable error instead of a traceback.
+
+    A SQLite file must exist: a mistyped path would otherwise become a new, empty database.
+    """
     try:
+        parsed = normalise_url(url)
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+            path = Path(parsed.database.removeprefix("file:").split("?")[0])
+            if not path.exists():
+                raise click.ClickException(f"there is no SQLite database at {path}")
         engine = make_engine(url)
         with engine.connect():
             pass

@@ -55,3 +55,12 @@ def test_include_filters_the_report(runner, chinook_path):
     assert result.output.splitlines()[1] == "2 tables and 0 views would be served"
     assert "Invoice (table, class Invoice)" in result.output
     assert "Track (table" not in result.output
+
+
+def test_a_missing_sqlite_file_is_an_error_not_a_new_database(runner, tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    for command in (["inspect", str(missing)], ["inspect", f"sqlite:///{missing}"]):
+        result = runner.invoke(main, command)
+        assert result.exit_code == 1
+        assert f"there is no SQLite database at {missing}" in result.output
+    assert not missing.exists()
