@@ -138,6 +138,14 @@ def _table_style_class(source: ModelSource, renderer: SourceRenderer) -> list[st
     lines += [f"        {argument}," for argument in arguments]
     lines.append("    )")
     lines.append(f'    __mapper_args__ = {{"primary_key": [{identity}]}}')
+    renamed = [
+        (source.attributes[c.name], c.name)
+        for c in table.columns
+        if source.attributes[c.name] != c.name
+    ]
+    if renamed:
+        lines.append("")
+        lines += [f"    {attribute} = __table__.c[{name!r}]" for attribute, name in renamed]
     return lines
 
 
