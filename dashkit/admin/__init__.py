@@ -3,8 +3,8 @@
 from dashkit.admin.actions import Action, ActionError, action
 from dashkit.admin.errors import OptionError
 from dashkit.admin.keys import decode_pk, encode_pk
-from dashkit.admin.options import ModelAdmin
 from dashkit.admin.lookup import get_admin
+from dashkit.admin.options import ModelAdmin
 from dashkit.admin.registry import Admin
 
 __all__ = [

@@ -15,8 +15,8 @@ from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
-    from dashkit.app import App
     from dashkit.admin.registry import Admin
+    from dashkit.app import App
     from dashkit.http import Request
 
 

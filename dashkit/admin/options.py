@@ -36,6 +36,9 @@ class ModelAdmin:
     category: ClassVar[str] = "Models"
     """Heading the model is listed under on the index page."""
     list_display: ClassVar[Sequence[str | Callable[[Any], Any]] | None] = None
+    list_select_related: ClassVar[Sequence[str]] = ()
+    """Relationships (`"customer"`, `"lines.product"`) loaded with each page, for callables
+    in `list_display` that read them; related columns listed by name are loaded anyway."""
     search_fields: ClassVar[Sequence[str] | None] = None
     list_filter: ClassVar[Sequence[str] | None] = None
     ordering: ClassVar[Sequence[str] | None] = None
@@ -71,6 +74,7 @@ class ModelAdmin:
         self.label_plural: str = type(self).label_plural or _plural(self.label)
         self.fields: dict[str, DisplayField] = {}
         self.list_fields: list[DisplayField] = self._resolve_list_display()
+        self.prefetch_paths: list[tuple[str, ...]] = self._resolve_select_related()
         self.search_columns = self._resolve_search_fields()
         self.filters: dict[str, FilterSpec] = self._resolve_filters()
         self.default_ordering: list[tuple[str, bool]] = self._resolve_ordering()
@@ -188,6 +192,24 @@ class ModelAdmin:
         if "." not in entry and hasattr(self.model, entry):
             return DisplayField(entry, humanize(entry), (entry,), formatter=formatter)
         raise self._known("list_display", entry, sorted(self.info.columns) + sorted(self.info.relations))
+
+    def _resolve_select_related(self) -> list[tuple[str, ...]]:
+        if isinstance(self.list_select_related, str):
+            raise self.error("list_select_related", "must be a list of relationship names, not a string")
+        paths = []
+        for path in self.list_select_related:
+            current = self.info
+            for step in path.split("."):
+                relation = current.relations.get(step)
+                if relation is None:
+                    raise self.error(
+                        "list_select_related",
+                        f"{path!r}: {current.model.__name__} has no relationship {step!r}; "
+                        f"known: {', '.join(sorted(current.relations)) or 'none'}",
+                    )
+                current = inspect_model(relation.target)
+            paths.append(tuple(path.split(".")))
+        return paths
 
     def _resolve_search_fields(self) -> list[Any]:
         names = type(self).search_fields

@@ -199,13 +199,13 @@ class ListQuery:
         return statement
 
     def _eager_loads(self) -> list[Any]:
+        """One SELECT ... IN per relationship the shown columns read, whatever the page size."""
+        shown = [f.relations for f in self.model_admin.list_fields if f.name in self.state.columns and f.relations]
         loads = []
-        for display in self.model_admin.list_fields:
-            if display.name not in self.state.columns or not display.relations:
-                continue
+        for path in dict.fromkeys([*shown, *self.model_admin.prefetch_paths]):
             owner: Any = self.model_admin.model
             option = None
-            for relation in display.relations:
+            for relation in path:
                 attribute = getattr(owner, relation)
                 option = selectinload(attribute) if option is None else option.selectinload(attribute)
                 owner = attribute.property.mapper.class_

@@ -1,4 +1,4 @@
-"""Fixtures of the admin tests."""
+"""Fixtures of the admin tests (the list tests' own: `list_engine`, `list_session`, `admin_app`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from list_app import admin_app
+from list_models import list_engine, list_session
 from sqlalchemy.orm import Session
 from write_models import database
+
+__all__ = ["admin_app", "engine", "list_engine", "list_session", "session"]
 
 
 @pytest.fixture

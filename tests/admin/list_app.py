@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
-from list_models import Customer, Order, list_engine  # noqa: F401
+from list_models import Customer, Order
 
 from dashkit import App
 from dashkit.admin import Admin, ModelAdmin, action

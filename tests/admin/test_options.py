@@ -58,6 +58,7 @@ def test_declared_options_resolve():
         ({"inlines": ("tier",)}, "option inlines: 'tier' is not a one-to-many relationship"),
         ({"readonly_fields": ("nope",)}, "option readonly_fields: unknown field 'nope'"),
         ({"permissions": {"fly": "x.fly"}}, "option permissions: unknown verb 'fly'"),
+        ({"list_select_related": ("orders.shop",)}, "option list_select_related: 'orders.shop': Order has no relationship 'shop'"),
         ({"list_dispaly": ("name",)}, "option list_dispaly: is not a ModelAdmin option; did you mean list_display?"),
         ({"read_only": True, "actions": ("delete_selected",)}, "delete_selected is not available"),
     ],

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from list_models import NAMES, Customer, Order, list_engine, list_session  # noqa: F401
+from list_models import NAMES, Customer, Order
 from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -222,7 +222,7 @@ def test_scope_limits_page_count_and_batches(list_session: Session):
 
 def count_statements(engine: sa.Engine, work) -> int:
     seen = []
-    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    listener = lambda *args: seen.append(args[2])
     sa.event.listen(engine, "before_cursor_execute", listener)
     try:
         work()
@@ -243,6 +243,29 @@ def test_statements_per_page_do_not_grow_with_rows(list_engine: sa.Engine):
         return work
 
     assert count_statements(list_engine, render("7")) == count_statements(list_engine, render("1000"))
+
+
+def test_callables_reading_relationships_stay_constant_with_list_select_related(list_engine: sa.Engine):
+    def customer_team(order):
+        return order.customer.team if order.customer else ""
+
+    class Eager(ModelAdmin):
+        list_display = ("id", customer_team)
+        list_select_related = ("customer",)
+        page_size_choices = (5, 1000)
+
+    class Lazy(Eager):
+        list_select_related = ()
+
+    def statements(admin: ModelAdmin, size: str) -> int:
+        def work():
+            with Session(list_engine) as session:
+                for order in query(admin, size=size).page(session).rows:
+                    admin.list_fields[1].display(order)
+        return count_statements(list_engine, work)
+
+    assert statements(Eager(Order), "5") == statements(Eager(Order), "1000")
+    assert statements(Lazy(Order), "1000") > statements(Lazy(Order), "5"), "without it, one query per customer"
 
 
 # -- a real sample database -----------------------------------------------------------------

@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from list_app import admin_app, csrf_of, signed_in  # noqa: F401
-from list_models import Customer, Order, list_engine  # noqa: F401
+from list_app import csrf_of, signed_in
+from list_models import Customer, Order
 from sqlalchemy.orm import Session
 
 from dashkit import App
