@@ -45,7 +45,9 @@ from dashkit.db import init_db
 from dashkit.migrations import upgrade_state
 
 BENCH = Path(__file__).resolve().parent
-POSTGRES = os.environ.get("DASHKIT_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+POSTGRES = os.environ.get(
+    "DASHKIT_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 PAGE = 50
 DEEP_OFFSET = 900_000
 COLUMNS = ("id", "name", "category", "price", "created_at", "active")
@@ -137,8 +139,15 @@ def admin_app(url: str, folder: Path) -> tuple[App, str]:
     client = app.test_client()
     client.get("/login")
     token = client.get_cookie("dashkit_session").value
-    form = client.get("/login").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": form})
+    form = (
+        client.get("/login")
+        .get_data(as_text=True)
+        .split('name="csrf_token" value="')[1]
+        .split('"')[0]
+    )
+    response = client.post(
+        "/login", data={"username": "bench", "password": PASSWORD, "csrf_token": form}
+    )
     if response.status_code != 303:
         raise SystemExit(f"signing in failed with {response.status_code}")
     token = client.get_cookie("dashkit_session").value
@@ -152,7 +161,9 @@ def floor_app(url: str) -> WsgiApp:
     template = Environment(
         loader=FileSystemLoader(BENCH / "templates"), autoescape=select_autoescape()
     ).get_template("floor_list.html")
-    query = sa.select(*(table.c[name] for name in COLUMNS)).where(table.c.id > sa.bindparam("after"))
+    query = sa.select(*(table.c[name] for name in COLUMNS)).where(
+        table.c.id > sa.bindparam("after")
+    )
     query = query.order_by(table.c.id).limit(PAGE)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -186,8 +197,14 @@ def check_page(app: WsgiApp, environ: dict[str, Any], first_id: int) -> int:
     status: list[str] = []
     body = b"".join(app(environ.copy(), lambda s, h, e=None: status.append(s)))
     text = body.decode()
-    if not status[0].startswith("200") or f">{first_id}<" not in text or f">{first_id + PAGE - 1}<" not in text:
-        raise SystemExit(f"{environ['PATH_INFO']}?{environ['QUERY_STRING']} did not show rows from {first_id}")
+    if (
+        not status[0].startswith("200")
+        or f">{first_id}<" not in text
+        or f">{first_id + PAGE - 1}<" not in text
+    ):
+        raise SystemExit(
+            f"{environ['PATH_INFO']}?{environ['QUERY_STRING']} did not show rows from {first_id}"
+        )
     if f">{first_id + PAGE}<" in text:
         raise SystemExit(f"{environ['PATH_INFO']} showed more than {PAGE} rows")
     return len(body)
@@ -198,7 +215,10 @@ def measure(dialect: str, options: argparse.Namespace) -> dict[str, float]:
         folder = Path(folder_name)
         started = time.perf_counter()
         with database(dialect, folder, options.rows) as url:
-            print(f"  {dialect}: {options.rows:,} rows ready in {time.perf_counter() - started:.1f}s", flush=True)
+            print(
+                f"  {dialect}: {options.rows:,} rows ready in {time.perf_counter() - started:.1f}s",
+                flush=True,
+            )
             app, cookie = admin_app(url, folder)
             floor = floor_app(url)
             deep = encode_cursor([DEEP_OFFSET])
@@ -206,14 +226,23 @@ def measure(dialect: str, options: argparse.Namespace) -> dict[str, float]:
                 "floor": (floor, EnvironBuilder(path="/", query_string="after=0").get_environ(), 1),
                 "first": (app, _admin_environ(cookie, ""), 1),
                 "deep": (app, _admin_environ(cookie, f"after={deep}"), DEEP_OFFSET + 1),
-                "fragment": (app, _admin_environ(cookie, f"after={deep}", htmx=True), DEEP_OFFSET + 1),
+                "fragment": (
+                    app,
+                    _admin_environ(cookie, f"after={deep}", htmx=True),
+                    DEEP_OFFSET + 1,
+                ),
             }
             sizes = {name: check_page(*case) for name, case in cases.items()}
-            print(f"  {dialect}: page sizes " + ", ".join(f"{n} {b / 1024:.1f} KiB" for n, b in sizes.items()))
+            print(
+                f"  {dialect}: page sizes "
+                + ", ".join(f"{n} {b / 1024:.1f} KiB" for n, b in sizes.items())
+            )
             best = dict.fromkeys(cases, math.inf)
             for _ in range(options.repeats):
                 for name, (case, environ, _first) in cases.items():
-                    best[name] = min(best[name], seconds_per_request(case, environ, options.iterations))
+                    best[name] = min(
+                        best[name], seconds_per_request(case, environ, options.iterations)
+                    )
             app.extensions["db"].dispose()
             return best
 
@@ -222,14 +251,18 @@ def _admin_environ(cookie: str, query: str, htmx: bool = False) -> dict[str, Any
     headers = {"Cookie": cookie, "Accept": "text/html"}
     if htmx:
         headers.update({"HX-Request": "true", "HX-Target": "results"})
-    return EnvironBuilder(path="/admin/bench_items/", query_string=query, headers=headers).get_environ()
+    return EnvironBuilder(
+        path="/admin/bench_items/", query_string=query, headers=headers
+    ).get_environ()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--iterations", type=int, default=200, help="requests per run")
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each measure; the best counts")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="runs of each measure; the best counts"
+    )
     parser.add_argument("--dialects", default="sqlite,postgresql")
     options = parser.parse_args()
     if options.rows <= DEEP_OFFSET + PAGE:
@@ -237,7 +270,9 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; {PAGE}-row pages")
     results = {dialect: measure(dialect, options) for dialect in options.dialects.split(",")}
     print(f"best of {options.repeats} x {options.iterations} requests, milliseconds per request")
-    print(f"  {'dialect':<12}{'floor':>8}{'first':>8}{'deep':>8}{'htmx':>8}{'first/floor':>13}{'deep/first':>12}")
+    print(
+        f"  {'dialect':<12}{'floor':>8}{'first':>8}{'deep':>8}{'htmx':>8}{'first/floor':>13}{'deep/first':>12}"
+    )
     missed = []
     for dialect, best in results.items():
         first_ratio, deep_ratio = best["first"] / best["floor"], best["deep"] / best["first"]

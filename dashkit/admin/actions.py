@@ -82,7 +82,14 @@ def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
             primary_key_of(row),
             scope=lambda statement: model_admin.scope(request, statement),
         )
-        record(request, DELETE, model_admin.slug, pk, result.changes, summary=model_admin.row_label(row))
+        record(
+            request,
+            DELETE,
+            model_admin.slug,
+            pk,
+            result.changes,
+            summary=model_admin.row_label(row),
+        )
     noun = model_admin.label if len(rows) == 1 else model_admin.label_plural
     return f"Deleted {len(rows)} {noun}."
 

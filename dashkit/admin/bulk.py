@@ -60,7 +60,11 @@ def run_action(request: Request, slug: str) -> Response:
         error = f"Nothing was changed: {refusal}"
         block = "dialog" if request.is_htmx else None
         return render(request, CONFIRM_TEMPLATE, block=block, status=409, error=error, **context)
-    flash(request, message or f"{action.label}: done for {len(rows)} {model_admin.label_plural}.", "success")
+    flash(
+        request,
+        message or f"{action.label}: done for {len(rows)} {model_admin.label_plural}.",
+        "success",
+    )
     return _go(request, back)
 
 

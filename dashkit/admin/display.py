@@ -34,10 +34,15 @@ class DisplayField:
 
     @property
     def sortable(self) -> bool:
-        return self.column is not None and len(self.relations) <= 1 and self.column.kind not in (
-            "json",
-            "binary",
-            "other",
+        return (
+            self.column is not None
+            and len(self.relations) <= 1
+            and self.column.kind
+            not in (
+                "json",
+                "binary",
+                "other",
+            )
         )
 
     @property

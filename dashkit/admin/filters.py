@@ -79,7 +79,9 @@ class AppliedFilter:
         column = self.spec.column.attribute
         parts: list[sa.ColumnElement[bool]] = []
         if self.equals:
-            parts.append(column == self.equals[0] if len(self.equals) == 1 else column.in_(self.equals))
+            parts.append(
+                column == self.equals[0] if len(self.equals) == 1 else column.in_(self.equals)
+            )
         if self.minimum is not None:
             parts.append(column >= self.minimum)
         if self.maximum is not None:
@@ -93,7 +95,12 @@ class AppliedFilter:
 
     @property
     def active(self) -> bool:
-        return bool(self.equals) or self.minimum is not None or self.maximum is not None or self.null is not None
+        return (
+            bool(self.equals)
+            or self.minimum is not None
+            or self.maximum is not None
+            or self.null is not None
+        )
 
 
 def parse_filters(
@@ -105,10 +112,10 @@ def parse_filters(
     for key in args:
         if not key.startswith(PREFIX):
             continue
-        name, _, part = key[len(PREFIX):].partition(".")
+        name, _, part = key[len(PREFIX) :].partition(".")
         spec = specs.get(name)
         if spec is None or part not in ("", "min", "max", "null"):
-            notices.append(f"Unknown filter {key[len(PREFIX):]!r} ignored.")
+            notices.append(f"Unknown filter {key[len(PREFIX) :]!r} ignored.")
             continue
         values = [value for value in args.getlist(key) if value.strip() != ""]
         if not values:

@@ -51,7 +51,10 @@ def beyond(keys: Sequence[SortKey], values: Sequence[Any], forward: bool) -> sa.
                 continue
         terms.append((key.expression, value, not key.descending))
     alternatives = []
-    bound = [(expression, sa.literal(value, expression.type), ascending) for expression, value, ascending in terms]
+    bound = [
+        (expression, sa.literal(value, expression.type), ascending)
+        for expression, value, ascending in terms
+    ]
     for index, (expression, value, ascending) in enumerate(bound):
         step = expression > value if ascending == forward else expression < value
         equal_before = [earlier == earlier_value for earlier, earlier_value, _ in bound[:index]]

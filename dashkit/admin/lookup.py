@@ -42,7 +42,9 @@ def model_admin_for(request: Request, slug: str, verb: str) -> ModelAdmin:
 def page_template(request: Request, model_admin: ModelAdmin, name: str) -> Template:
     """`admin/<slug>/<name>.html` when the app provides one, else `admin/<name>.html`."""
     environment = request.app.templates.environment
-    return environment.select_template([f"admin/{model_admin.slug}/{name}.html", f"admin/{name}.html"])
+    return environment.select_template(
+        [f"admin/{model_admin.slug}/{name}.html", f"admin/{name}.html"]
+    )
 
 
 def with_args(url: str, args: MultiDict[str, str] | None) -> str:
@@ -73,7 +75,9 @@ def url_pattern(request: Request, endpoint: str, *names: str, **values: Any) -> 
     return build
 
 
-def list_url(request: Request, model_admin: ModelAdmin, args: MultiDict[str, str] | None = None) -> str:
+def list_url(
+    request: Request, model_admin: ModelAdmin, args: MultiDict[str, str] | None = None
+) -> str:
     return with_args(request.url_for("admin.list", slug=model_admin.slug), args)
 
 

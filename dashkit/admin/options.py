@@ -87,7 +87,12 @@ class ModelAdmin:
         self._check_inlines()
         self._check_permissions()
         self._label_column = next(
-            (c.name for c in self.info.columns.values() if c.kind == "string" and not c.primary_key), None
+            (
+                c.name
+                for c in self.info.columns.values()
+                if c.kind == "string" and not c.primary_key
+            ),
+            None,
         )
 
     # -- per-request hooks ----------------------------------------------------------------
@@ -126,7 +131,9 @@ class ModelAdmin:
     # -- validation -------------------------------------------------------------------------
 
     def error(self, option: str, problem: str) -> OptionError:
-        return OptionError(f"{type(self).__name__} for model {self.model.__name__}: option {option}: {problem}")
+        return OptionError(
+            f"{type(self).__name__} for model {self.model.__name__}: option {option}: {problem}"
+        )
 
     def _known(self, option: str, name: str, known: Sequence[str]) -> OptionError:
         close = difflib.get_close_matches(name, known, n=3)
@@ -139,8 +146,11 @@ class ModelAdmin:
             if klass is ModelAdmin or klass is object:
                 break
             for name, value in vars(klass).items():
-                if name.startswith("_") or name in options or callable(value) or isinstance(
-                    value, (staticmethod, classmethod, property)
+                if (
+                    name.startswith("_")
+                    or name in options
+                    or callable(value)
+                    or isinstance(value, (staticmethod, classmethod, property))
                 ):
                     continue
                 close = difflib.get_close_matches(name, sorted(options), n=1)
@@ -191,11 +201,15 @@ class ModelAdmin:
             return DisplayField(entry, label, function=method, formatter=formatter)
         if "." not in entry and hasattr(self.model, entry):
             return DisplayField(entry, humanize(entry), (entry,), formatter=formatter)
-        raise self._known("list_display", entry, sorted(self.info.columns) + sorted(self.info.relations))
+        raise self._known(
+            "list_display", entry, sorted(self.info.columns) + sorted(self.info.relations)
+        )
 
     def _resolve_select_related(self) -> list[tuple[str, ...]]:
         if isinstance(self.list_select_related, str):
-            raise self.error("list_select_related", "must be a list of relationship names, not a string")
+            raise self.error(
+                "list_select_related", "must be a list of relationship names, not a string"
+            )
         paths = []
         for path in self.list_select_related:
             current = self.info
@@ -222,9 +236,13 @@ class ModelAdmin:
                 raise self._known("search_fields", name, sorted(self.info.columns))
             path, column = resolved
             if column.kind not in TEXT_KINDS:
-                raise self.error("search_fields", f"{name!r} is a {column.kind} column; search needs text")
+                raise self.error(
+                    "search_fields", f"{name!r} is a {column.kind} column; search needs text"
+                )
             if len(path) > 2:
-                raise self.error("search_fields", f"{name!r}: search follows one relationship at most")
+                raise self.error(
+                    "search_fields", f"{name!r}: search follows one relationship at most"
+                )
             attribute = column.attribute
             if len(path) == 2:
                 attribute = (path[0], attribute)
@@ -237,20 +255,29 @@ class ModelAdmin:
             names = [
                 name
                 for name, column in self.info.columns.items()
-                if (not column.primary_key and filter_kind(column) in ("boolean", "choices", "relation"))
+                if (
+                    not column.primary_key
+                    and filter_kind(column) in ("boolean", "choices", "relation")
+                )
                 or column.kind in ("date", "datetime")
             ]
         result = {}
         for name in names:
             relation = self.info.relations.get(name)
-            if relation is not None and relation.direction == "many_to_one" and len(relation.local_columns) == 1:
+            if (
+                relation is not None
+                and relation.direction == "many_to_one"
+                and len(relation.local_columns) == 1
+            ):
                 name = relation.local_columns[0]
             column = self.info.columns.get(name)
             if column is None:
                 raise self._known("list_filter", name, sorted(self.info.columns))
             kind = filter_kind(column)
             if column.kind in ("json", "binary", "other"):
-                raise self.error("list_filter", f"{name!r} is a {column.kind} column and cannot be filtered")
+                raise self.error(
+                    "list_filter", f"{name!r} is a {column.kind} column and cannot be filtered"
+                )
             target = self.info.relations[column.relation].target if column.relation else None
             label = humanize(column.relation) if column.relation else humanize(name)
             result[name] = FilterSpec(name, label, column, kind, target)
@@ -271,7 +298,9 @@ class ModelAdmin:
     def _check_page_size(self) -> None:
         sizes = list(self.page_size_choices)
         if not isinstance(self.page_size, int) or not 1 <= self.page_size <= 1000:
-            raise self.error("page_size", f"must be an integer from 1 to 1000, got {self.page_size!r}")
+            raise self.error(
+                "page_size", f"must be an integer from 1 to 1000, got {self.page_size!r}"
+            )
         if any(not isinstance(size, int) or not 1 <= size <= 1000 for size in sizes):
             raise self.error("page_size_choices", f"must be integers from 1 to 1000, got {sizes!r}")
 
@@ -283,7 +312,9 @@ class ModelAdmin:
         for name in names:
             if name == "delete_selected":
                 if self.read_only:
-                    raise self.error("actions", "delete_selected is not available on a read-only model")
+                    raise self.error(
+                        "actions", "delete_selected is not available on a read-only model"
+                    )
                 result[name] = DELETE_SELECTED
                 continue
             function = getattr(type(self), name, None)
@@ -305,16 +336,24 @@ class ModelAdmin:
         for name in self.inlines:
             relation = self.info.relations.get(name)
             if relation is None or relation.direction != "one_to_many":
-                children = [r.name for r in self.info.relations.values() if r.direction == "one_to_many"]
-                raise self.error("inlines", f"{name!r} is not a one-to-many relationship; known: {children}")
+                children = [
+                    r.name for r in self.info.relations.values() if r.direction == "one_to_many"
+                ]
+                raise self.error(
+                    "inlines", f"{name!r} is not a one-to-many relationship; known: {children}"
+                )
 
     def _check_permissions(self) -> None:
         verbs = set(VERBS) | {action.verb for action in self.bulk_actions.values()}
         for verb, permission in self.permissions.items():
             if verb not in verbs:
-                raise self.error("permissions", f"unknown verb {verb!r}; known: {', '.join(sorted(verbs))}")
+                raise self.error(
+                    "permissions", f"unknown verb {verb!r}; known: {', '.join(sorted(verbs))}"
+                )
             if not isinstance(permission, str) or "." not in permission:
-                raise self.error("permissions", f"{verb}: {permission!r} is not like 'resource.verb'")
+                raise self.error(
+                    "permissions", f"{verb}: {permission!r} is not like 'resource.verb'"
+                )
 
 
 def _words(name: str) -> str:

@@ -73,7 +73,9 @@ class ListState:
 
     def location_args(self) -> MultiDict[str, str]:
         """This state's arguments, page position included: the list's canonical URL."""
-        return self.query_args(after=self.after, before=self.before, last="1" if self.last else None)
+        return self.query_args(
+            after=self.after, before=self.before, last="1" if self.last else None
+        )
 
     @property
     def is_filtered(self) -> bool:
@@ -168,7 +170,9 @@ class ListQuery:
             display = admin.field(name)
             assert display is not None and display.column is not None
             nullable = display.column.nullable or bool(display.relations)
-            keys.append(SortKey(self._sort_expression(display), display.column, descending, nullable))
+            keys.append(
+                SortKey(self._sort_expression(display), display.column, descending, nullable)
+            )
         for name in admin.info.primary_key:
             column = admin.info.columns[name]
             if not any(key.column is column for key in keys):
@@ -200,19 +204,27 @@ class ListQuery:
 
     def _eager_loads(self) -> list[Any]:
         """One SELECT ... IN per relationship the shown columns read, whatever the page size."""
-        shown = [f.relations for f in self.model_admin.list_fields if f.name in self.state.columns and f.relations]
+        shown = [
+            f.relations
+            for f in self.model_admin.list_fields
+            if f.name in self.state.columns and f.relations
+        ]
         loads = []
         for path in dict.fromkeys([*shown, *self.model_admin.prefetch_paths]):
             owner: Any = self.model_admin.model
             option = None
             for relation in path:
                 attribute = getattr(owner, relation)
-                option = selectinload(attribute) if option is None else option.selectinload(attribute)
+                option = (
+                    selectinload(attribute) if option is None else option.selectinload(attribute)
+                )
                 owner = attribute.property.mapper.class_
             loads.append(option)
         return loads
 
-    def _fetch(self, session: Session, boundary: list[Any] | None, forward: bool, limit: int) -> list[Any]:
+    def _fetch(
+        self, session: Session, boundary: list[Any] | None, forward: bool, limit: int
+    ) -> list[Any]:
         statement = self.page_statement(reverse=not forward)
         if boundary is not None:
             statement = statement.where(beyond(self.keys, boundary, forward))
@@ -295,8 +307,10 @@ class ListQuery:
 
 
 def _escape_like(term: str) -> str:
-    return term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace(
-        "_", LIKE_ESCAPE + "_"
+    return (
+        term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
     )
 
 

@@ -57,5 +57,7 @@ def get_rows(request: Request, model_admin: ModelAdmin, pks: Sequence[str]) -> l
     statement = scoped_select(request, model_admin).where(condition)
     rows = list(request.db.scalars(statement))
     if len(rows) != len(wanted):
-        abort(404, f"Some selected {model_admin.label_plural} do not exist or are not yours to see.")
+        abort(
+            404, f"Some selected {model_admin.label_plural} do not exist or are not yours to see."
+        )
     return rows

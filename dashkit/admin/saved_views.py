@@ -24,19 +24,23 @@ NAME_LENGTH = 150
 
 def register_routes(blueprint: Blueprint) -> None:
     blueprint.add_url_rule("/<slug>/views", "save_view", save_view, methods=("POST",))
-    blueprint.add_url_rule("/<slug>/views/<int:view_id>/delete", "delete_view", delete_view, methods=("POST",))
+    blueprint.add_url_rule(
+        "/<slug>/views/<int:view_id>/delete", "delete_view", delete_view, methods=("POST",)
+    )
 
 
 def saved_views_for(request: Request, model_admin: ModelAdmin) -> list[SavedView]:
     """The signed-in user's saved views of a model, by name."""
     user = require_login(request)
-    statement = sa.select(SavedView).where(SavedView.user_id == user.id, SavedView.model == model_admin.slug)
+    statement = sa.select(SavedView).where(
+        SavedView.user_id == user.id, SavedView.model == model_admin.slug
+    )
     return list(request.state_db.scalars(statement.order_by(SavedView.name)))
 
 
 def clean_query_string(model_admin: ModelAdmin, query_string: str) -> str:
     """The list state of a query string, re-encoded: unknown names and page positions dropped."""
-    state = read_list_state(model_admin, MultiDict(parse_qsl(query_string.lstrip('?'))))
+    state = read_list_state(model_admin, MultiDict(parse_qsl(query_string.lstrip("?"))))
     return urlencode(list(state.query_args().items(multi=True)))
 
 
@@ -51,11 +55,15 @@ def save_view(request: Request, slug: str) -> Response:
         return redirect(target)
     existing = request.state_db.scalars(
         sa.select(SavedView).where(
-            SavedView.user_id == user.id, SavedView.model == model_admin.slug, SavedView.name == name
+            SavedView.user_id == user.id,
+            SavedView.model == model_admin.slug,
+            SavedView.name == name,
         )
     ).first()
     if existing is None:
-        request.state_db.add(SavedView(user_id=user.id, model=model_admin.slug, name=name, query_string=query_string))
+        request.state_db.add(
+            SavedView(user_id=user.id, model=model_admin.slug, name=name, query_string=query_string)
+        )
     else:
         existing.query_string = query_string
     flash(request, f"Saved the view {name!r}.", "success")

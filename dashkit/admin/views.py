@@ -50,13 +50,17 @@ def register_routes(blueprint: Blueprint) -> None:
 
 # -- index ---------------------------------------------------------------------------------------
 
+
 def index(request: Request) -> Response:
     require_login(request)
     admin = admin_of(request)
-    return render(request, "admin/index.html", groups=admin.visible(request), page_title=admin.title)
+    return render(
+        request, "admin/index.html", groups=admin.visible(request), page_title=admin.title
+    )
 
 
 # -- list ----------------------------------------------------------------------------------------
+
 
 def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     """Everything the list page and its htmx fragment show, from the request's arguments."""
@@ -75,7 +79,9 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "state": state,
         "page": page,
         "current_sort": state.sort or model_admin.default_ordering[0],
-        "count_url": with_args(request.url_for("admin.count", slug=model_admin.slug), state.query_args()),
+        "count_url": with_args(
+            request.url_for("admin.count", slug=model_admin.slug), state.query_args()
+        ),
         "export_url": lambda fmt: with_args(
             request.url_for("admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
         ),
@@ -99,7 +105,9 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     }
 
 
-def _cell_url(request: Request, model_admin: ModelAdmin, current_url: str) -> Callable[[str, str], str]:
+def _cell_url(
+    request: Request, model_admin: ModelAdmin, current_url: str
+) -> Callable[[str, str], str]:
     """The in-place editor of a cell, coming back to this list."""
     build = url_pattern(request, "admin.edit_cell", "pk", "name", slug=model_admin.slug)
     back = "?" + urlencode({"next": current_url})
@@ -109,10 +117,14 @@ def _cell_url(request: Request, model_admin: ModelAdmin, current_url: str) -> Ca
 def _sort_url(request: Request, model_admin: ModelAdmin, state: Any, field: DisplayField) -> str:
     descending = state.sort == (field.name, False)
     value = f"-{field.name}" if descending else field.name
-    return list_url(request, model_admin, state.query_args(sort=value, after=None, before=None, last=None))
+    return list_url(
+        request, model_admin, state.query_args(sort=value, after=None, before=None, last=None)
+    )
 
 
-def _link_target(request: Request, admin: Admin, model_admin: ModelAdmin, field: DisplayField) -> ModelAdmin | None:
+def _link_target(
+    request: Request, admin: Admin, model_admin: ModelAdmin, field: DisplayField
+) -> ModelAdmin | None:
     """The registered ModelAdmin a foreign-key column points to, if the user may view it."""
     if field.column is None or field.column.relation is None or field.relations:
         return None
@@ -128,7 +140,9 @@ def list_view(request: Request, slug: str) -> Response:
     template = page_template(request, model_admin, "list")
     if not (request.is_htmx and request.htmx_target == RESULTS_TARGET):
         if any(value == "" for _, value in request.args.items(multi=True)):
-            return redirect(context["current_url"])  # a submitted filter form: drop its empty fields
+            return redirect(
+                context["current_url"]
+            )  # a submitted filter form: drop its empty fields
         return render(request, template, **context)  # type: ignore[arg-type]
     response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
     return hx_push_url(response, context["current_url"])
@@ -171,6 +185,7 @@ def autocomplete(request: Request, slug: str, field: str) -> Response:
 
 # -- detail --------------------------------------------------------------------------------------
 
+
 @dataclass
 class RelatedRows:
     """The first rows of a one-to-many relation on a detail page, and the list holding all."""
@@ -187,7 +202,9 @@ def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[s
     row = get_row(request, model_admin, pk)
     admin = admin_of(request)
     fields = [model_admin.field(name) for name in model_admin.info.columns]
-    links = {field.name: _link_target(request, admin, model_admin, field) for field in fields if field}
+    links = {
+        field.name: _link_target(request, admin, model_admin, field) for field in fields if field
+    }
     return {
         "model_admin": model_admin,
         "row": row,
@@ -205,7 +222,9 @@ def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[s
     }
 
 
-def _related_rows(request: Request, admin: Admin, model_admin: ModelAdmin, row: Any) -> list[RelatedRows]:
+def _related_rows(
+    request: Request, admin: Admin, model_admin: ModelAdmin, row: Any
+) -> list[RelatedRows]:
     result = []
     for relation in model_admin.info.relations.values():
         if relation.direction != "one_to_many" or len(relation.remote_columns) != 1:
@@ -217,13 +236,23 @@ def _related_rows(request: Request, admin: Admin, model_admin: ModelAdmin, row: 
         value = getattr(row, relation.local_columns[0])
         column = target.info.columns[remote].attribute
         statement = scoped_select(request, target).where(column == value)
-        statement = statement.order_by(*(target.info.columns[k].attribute for k in target.info.primary_key))
+        statement = statement.order_by(
+            *(target.info.columns[k].attribute for k in target.info.primary_key)
+        )
         children = list(request.db.scalars(statement.limit(model_admin.detail_relation_rows + 1)))
         url = None
         if remote in target.filters:
             url = list_url(request, target, MultiDict({f"f.{remote}": str(value)}))
         more = len(children) > model_admin.detail_relation_rows
-        result.append(RelatedRows(humanize(relation.name), target, children[: model_admin.detail_relation_rows], more, url))
+        result.append(
+            RelatedRows(
+                humanize(relation.name),
+                target,
+                children[: model_admin.detail_relation_rows],
+                more,
+                url,
+            )
+        )
     return result
 
 

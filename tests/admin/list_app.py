@@ -46,7 +46,9 @@ class OrderAdmin(ModelAdmin):
     page_size = 10
     page_size_choices = (5, 10, 1000)
 
-    @action("Mark paid", permission="change", description="The selected orders will be marked paid.")
+    @action(
+        "Mark paid", permission="change", description="The selected orders will be marked paid."
+    )
     def mark_paid(self, request, rows):
         for row in rows:
             if row.reference == "REFUSE":
@@ -96,6 +98,8 @@ def signed_in(app: App, username: str = "ada"):
     """A test client signed in through the login form."""
     client = app.test_client()
     page = client.get("/login").get_data(as_text=True)
-    response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(page)})
+    response = client.post(
+        "/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf_of(page)}
+    )
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return client

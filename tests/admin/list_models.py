@@ -58,9 +58,18 @@ class Price(ListBase):
 
 
 NAMES = [
-    "Ada Lovelace", "Grace Hopper", "Jürgen Müller", "Zoë O'Brien", "100% Cotton Ltd",
-    "under_score Inc", "Anna Smith", "Bob Smith", "Émile Zola", "北京 Trading",
-    "Carol King", "Dan Brown",
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Jürgen Müller",
+    "Zoë O'Brien",
+    "100% Cotton Ltd",
+    "under_score Inc",
+    "Anna Smith",
+    "Bob Smith",
+    "Émile Zola",
+    "北京 Trading",
+    "Carol King",
+    "Dan Brown",
 ]
 
 
@@ -91,7 +100,9 @@ def seed(session: Session, orders: int = 60) -> None:
                 weight=None if number % 5 == 0 else (number % 9) * 1.5,
                 quantity=None if number % 6 == 0 else number % 4,
                 placed_on=base_day + timedelta(days=number % 20),
-                placed_at=None if number % 8 == 0 else datetime(2024, 2, 1, 8) + timedelta(hours=number * 5),
+                placed_at=None
+                if number % 8 == 0
+                else datetime(2024, 2, 1, 8) + timedelta(hours=number * 5),
                 paid=number % 2 == 0,
                 note=None if number % 3 else f"note {number}",
             )

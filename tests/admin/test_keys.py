@@ -46,4 +46,6 @@ def test_url_pattern_builds_what_the_url_map_builds(values):
 
     pk = encode_pk(values)
     fast = url_pattern(FakeRequest(), "admin.detail", "slug", "pk")
-    assert fast("list_prices", pk) == adapter.build("admin.detail", {"slug": "list_prices", "pk": pk})
+    assert fast("list_prices", pk) == adapter.build(
+        "admin.detail", {"slug": "list_prices", "pk": pk}
+    )

@@ -33,7 +33,9 @@ def shop(tmp_path: Path):
 
 
 def row_keys(page: Page) -> list[str]:
-    return page.locator('#results input[name="pk"]').evaluate_all("boxes => boxes.map(b => b.value)")
+    return page.locator('#results input[name="pk"]').evaluate_all(
+        "boxes => boxes.map(b => b.value)"
+    )
 
 
 def first_column(page: Page) -> list[str]:
@@ -52,8 +54,11 @@ def sign_in(page: Page, base: str) -> None:
 def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: bool):
     app, engine = shop
     base = live_server(app).url
-    context = browser.new_context(java_script_enabled=javascript, accept_downloads=True,
-                                  viewport={"width": 1280, "height": 860})
+    context = browser.new_context(
+        java_script_enabled=javascript,
+        accept_downloads=True,
+        viewport={"width": 1280, "height": 860},
+    )
     page = context.new_page()
     mode = "js" if javascript else "nojs"
     try:
@@ -69,8 +74,13 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         if not javascript:
             page.press("#list-search", "Enter")
         expect(page).to_have_url(re.compile(r"q=smith"))
-        expect(page.locator("#results tbody td:nth-child(4)").first).to_have_text(re.compile("Smith$"))
-        assert all(name.endswith("Smith") for name in page.locator("#results tbody td:nth-child(4)").all_inner_texts())
+        expect(page.locator("#results tbody td:nth-child(4)").first).to_have_text(
+            re.compile("Smith$")
+        )
+        assert all(
+            name.endswith("Smith")
+            for name in page.locator("#results tbody td:nth-child(4)").all_inner_texts()
+        )
 
         # sort by a header click, then filter: both keep the search and each other
         page.click("#results thead a:has-text('Total')")
@@ -85,7 +95,10 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         expect(page).to_have_url(re.compile(r"q=smith"))
         totals = page.locator("#results tbody td.number").all_inner_texts()
         assert totals and [float(t) for t in totals] == sorted(float(t) for t in totals)
-        assert all(cell.strip() == "yes" for cell in page.locator("#results tbody td.boolean").all_inner_texts())
+        assert all(
+            cell.strip() == "yes"
+            for cell in page.locator("#results tbody td.boolean").all_inner_texts()
+        )
 
         # keyset pages: forward, then back to the very same rows
         page.goto(f"{base}/admin/list_orders/?sort=-placed_on")
@@ -102,7 +115,9 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         page.goto(f"{base}/admin/list_orders/?f.paid=0&sort=id")
         with page.expect_download() as download:
             page.click("a:has-text('Export CSV')")
-        rows = list(csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+        rows = list(
+            csv.reader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8")))
+        )
         assert rows[0][:2] == ["Id", "Reference"] and len(rows) == 31
         assert [int(row[0]) for row in rows[1:]] == list(range(1, 61, 2))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from list_models import Customer, Order
 
@@ -16,7 +18,10 @@ def test_defaults_come_from_the_mapping():
     assert [f.name for f in admin.list_fields][:3] == ["id", "customer_id", "reference"]
     assert "note" not in admin.fields, "long text stays off the list by default"
     assert set(admin.filters) == {"customer_id", "placed_on", "placed_at", "paid"}
-    assert admin.filters["customer_id"].kind == "relation" and admin.filters["customer_id"].target is Customer
+    assert (
+        admin.filters["customer_id"].kind == "relation"
+        and admin.filters["customer_id"].target is Customer
+    )
     assert admin.default_ordering == [("id", False)]
     assert list(admin.bulk_actions) == ["delete_selected"]
     assert admin.permission("export") == "list_orders.export"
@@ -28,7 +33,7 @@ def test_declared_options_resolve():
         list_display = ("reference", "customer.name", "shouting")
         ordering = ("-placed_on",)
         actions = ("mark_paid",)
-        permissions = {"mark_paid": "billing.pay"}
+        permissions: ClassVar = {"mark_paid": "billing.pay"}
 
         def shouting(self, order):
             return order.reference.upper()
@@ -48,18 +53,30 @@ def test_declared_options_resolve():
 @pytest.mark.parametrize(
     ("options", "message"),
     [
-        ({"list_display": ("nmae",)}, "option list_display: unknown field 'nmae'; did you mean name?"),
+        (
+            {"list_display": ("nmae",)},
+            "option list_display: unknown field 'nmae'; did you mean name?",
+        ),
         ({"list_display": "name"}, "option list_display: must be a non-empty list"),
         ({"search_fields": ("active",)}, "option search_fields: 'active' is a boolean column"),
         ({"list_filter": ("orders",)}, "option list_filter: unknown field 'orders'"),
         ({"ordering": ("-bogus",)}, "option ordering: unknown field 'bogus'"),
         ({"page_size": 0}, "option page_size: must be an integer from 1 to 1000"),
-        ({"actions": ("explode",)}, "option actions: 'explode' is not a method marked with @action"),
+        (
+            {"actions": ("explode",)},
+            "option actions: 'explode' is not a method marked with @action",
+        ),
         ({"inlines": ("tier",)}, "option inlines: 'tier' is not a one-to-many relationship"),
         ({"readonly_fields": ("nope",)}, "option readonly_fields: unknown field 'nope'"),
         ({"permissions": {"fly": "x.fly"}}, "option permissions: unknown verb 'fly'"),
-        ({"list_select_related": ("orders.shop",)}, "option list_select_related: 'orders.shop': Order has no relationship 'shop'"),
-        ({"list_dispaly": ("name",)}, "option list_dispaly: is not a ModelAdmin option; did you mean list_display?"),
+        (
+            {"list_select_related": ("orders.shop",)},
+            "option list_select_related: 'orders.shop': Order has no relationship 'shop'",
+        ),
+        (
+            {"list_dispaly": ("name",)},
+            "option list_dispaly: is not a ModelAdmin option; did you mean list_display?",
+        ),
         ({"read_only": True, "actions": ("delete_selected",)}, "delete_selected is not available"),
     ],
 )

@@ -18,8 +18,15 @@ from dashkit.admin.query import ListQuery, read_list_state
 
 class OrderAdmin(ModelAdmin):
     list_display = (
-        "id", "reference", "customer.name", "total", "weight", "quantity",
-        "placed_on", "placed_at", "paid",
+        "id",
+        "reference",
+        "customer.name",
+        "total",
+        "weight",
+        "quantity",
+        "placed_on",
+        "placed_at",
+        "paid",
     )
     search_fields = ("reference", "customer.name")
     list_filter = ("customer", "paid", "placed_on", "placed_at", "total", "weight", "quantity")
@@ -45,6 +52,7 @@ def all_orders(session: Session) -> list[Order]:
 
 # -- search -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -58,7 +66,9 @@ def all_orders(session: Session) -> list[Order]:
         ('"; drop table list_customers; --', []),
     ],
 )
-def test_search_is_case_insensitive_and_literal(list_session: Session, text: str, expected: list[str]):
+def test_search_is_case_insensitive_and_literal(
+    list_session: Session, text: str, expected: list[str]
+):
     admin = ModelAdmin(Customer)
     rows = query(admin, q=text).page(list_session).rows
     assert sorted(row.name for row in rows) == sorted(expected)
@@ -69,7 +79,9 @@ def test_search_follows_a_relationship(list_session: Session):
     admin = OrderAdmin(Order)
     found = query(admin, q="lovelace", size="1000").page(list_session).rows
     assert found and all(order.customer.name == "Ada Lovelace" for order in found)
-    expected = [o.id for o in all_orders(list_session) if o.customer and o.customer.name == "Ada Lovelace"]
+    expected = [
+        o.id for o in all_orders(list_session) if o.customer and o.customer.name == "Ada Lovelace"
+    ]
     assert sorted(order.id for order in found) == sorted(expected)
 
 
@@ -81,16 +93,26 @@ FILTER_CASES = [
     ({"f.customer_id": "3"}, lambda o: o.customer_id == 3),
     ({"f.customer_id": ["3", "4"]}, lambda o: o.customer_id in (3, 4)),
     ({"f.customer_id.null": "1"}, lambda o: o.customer_id is None),
-    ({"f.placed_on.min": "2024-01-05", "f.placed_on.max": "2024-01-09"},
-     lambda o: date(2024, 1, 5) <= o.placed_on <= date(2024, 1, 9)),
-    ({"f.placed_at.min": "2024-02-03T00:00", "f.placed_at.max": "2024-02-05"},
-     lambda o: o.placed_at is not None and datetime(2024, 2, 3) <= o.placed_at < datetime(2024, 2, 6)),
-    ({"f.total.min": "100", "f.total.max": "250.25"},
-     lambda o: Decimal(100) <= o.total <= Decimal("250.25")),
+    (
+        {"f.placed_on.min": "2024-01-05", "f.placed_on.max": "2024-01-09"},
+        lambda o: date(2024, 1, 5) <= o.placed_on <= date(2024, 1, 9),
+    ),
+    (
+        {"f.placed_at.min": "2024-02-03T00:00", "f.placed_at.max": "2024-02-05"},
+        lambda o: (
+            o.placed_at is not None and datetime(2024, 2, 3) <= o.placed_at < datetime(2024, 2, 6)
+        ),
+    ),
+    (
+        {"f.total.min": "100", "f.total.max": "250.25"},
+        lambda o: Decimal(100) <= o.total <= Decimal("250.25"),
+    ),
     ({"f.weight.min": "3"}, lambda o: o.weight is not None and o.weight >= 3),
     ({"f.weight.null": "1"}, lambda o: o.weight is None),
-    ({"f.weight.null": "0", "f.quantity.max": "1"},
-     lambda o: o.weight is not None and o.quantity is not None and o.quantity <= 1),
+    (
+        {"f.weight.null": "0", "f.quantity.max": "1"},
+        lambda o: o.weight is not None and o.quantity is not None and o.quantity <= 1,
+    ),
 ]
 
 
@@ -112,8 +134,16 @@ def test_unknown_names_and_bad_values_are_ignored_with_a_notice(list_session: Se
     admin = OrderAdmin(Order)
     state = read_list_state(
         admin,
-        MultiDict({"f.nope": "1", "sort": "id; drop table x", "cols": "secret", "f.total.min": "abc",
-                   "size": "99999", "f.paid.range": "1"}),
+        MultiDict(
+            {
+                "f.nope": "1",
+                "sort": "id; drop table x",
+                "cols": "secret",
+                "f.total.min": "abc",
+                "size": "99999",
+                "f.paid.range": "1",
+            }
+        ),
     )
     assert len(state.notices) == 6
     assert state.sort is None and not state.filters and state.page_size == 25
@@ -122,8 +152,24 @@ def test_unknown_names_and_bad_values_are_ignored_with_a_notice(list_session: Se
 
 # -- sort and keyset pages --------------------------------------------------------------------
 
-SORTS = ["id", "-id", "reference", "-reference", "customer.name", "-customer.name", "total", "-total",
-         "weight", "-weight", "quantity", "placed_on", "-placed_on", "placed_at", "-placed_at", "paid"]
+SORTS = [
+    "id",
+    "-id",
+    "reference",
+    "-reference",
+    "customer.name",
+    "-customer.name",
+    "total",
+    "-total",
+    "weight",
+    "-weight",
+    "quantity",
+    "placed_on",
+    "-placed_on",
+    "placed_at",
+    "-placed_at",
+    "paid",
+]
 
 
 def walk(session: Session, admin: ModelAdmin, sort: str) -> tuple[list[list[int]], list[list[int]]]:
@@ -158,14 +204,16 @@ def test_keyset_pages_forward_and_back_give_the_same_rows(list_session: Session,
         orders = {o.id: o for o in all_orders(list_session)}
         values = [getattr(orders[i], name) for i in in_one_page]
         present = [v for v in values if v is not None]
-        assert values[len(present):] == [None] * (len(values) - len(present)), "NULLs sort last"
+        assert values[len(present) :] == [None] * (len(values) - len(present)), "NULLs sort last"
         assert present == sorted(present, reverse=sort.startswith("-"))
 
 
 def test_last_page_and_back(list_session: Session):
     admin = OrderAdmin(Order)
     last = query(admin, last="1", size="7").page(list_session)
-    assert [row.id for row in last.rows] == list(range(54, 61)) and last.is_last and not last.is_first
+    assert (
+        [row.id for row in last.rows] == list(range(54, 61)) and last.is_last and not last.is_first
+    )
     previous = query(admin, before=last.previous_cursor, size="7").page(list_session)
     assert [row.id for row in previous.rows] == list(range(47, 54))
 
@@ -181,10 +229,13 @@ def test_batches_cover_every_row_in_order(list_session: Session):
     admin = OrderAdmin(Order)
     batches = list(query(admin, sort="-total").batches(list_session, size=8))
     assert [len(batch) for batch in batches] == [8] * 7 + [4]
-    assert [o.id for b in batches for o in b] == ids(list_session, admin, sort="-total", size="1000")
+    assert [o.id for b in batches for o in b] == ids(
+        list_session, admin, sort="-total", size="1000"
+    )
 
 
 # -- count, scope, query count ------------------------------------------------------------------
+
 
 def test_total_is_exact_up_to_the_bound_then_estimated_or_bounded(list_session: Session):
     class Bounded(OrderAdmin):
@@ -214,7 +265,9 @@ class RedTeamOrders(OrderAdmin):
 
 def test_scope_limits_page_count_and_batches(list_session: Session):
     admin = RedTeamOrders(Order)
-    expected = sorted(o.id for o in all_orders(list_session) if o.customer and o.customer.team == "red")
+    expected = sorted(
+        o.id for o in all_orders(list_session) if o.customer and o.customer.team == "red"
+    )
     assert sorted(ids(list_session, admin, size="1000")) == expected
     assert query(admin).total(list_session).value == len(expected)
     assert sorted(o.id for b in query(admin).batches(list_session, 10) for o in b) == expected
@@ -240,12 +293,17 @@ def test_statements_per_page_do_not_grow_with_rows(list_engine: sa.Engine):
                 for order in query(admin, size=size).page(session).rows:
                     for field in admin.list_fields:
                         field.display(order)
+
         return work
 
-    assert count_statements(list_engine, render("7")) == count_statements(list_engine, render("1000"))
+    assert count_statements(list_engine, render("7")) == count_statements(
+        list_engine, render("1000")
+    )
 
 
-def test_callables_reading_relationships_stay_constant_with_list_select_related(list_engine: sa.Engine):
+def test_callables_reading_relationships_stay_constant_with_list_select_related(
+    list_engine: sa.Engine,
+):
     def customer_team(order):
         return order.customer.team if order.customer else ""
 
@@ -262,13 +320,17 @@ def test_callables_reading_relationships_stay_constant_with_list_select_related(
             with Session(list_engine) as session:
                 for order in query(admin, size=size).page(session).rows:
                     admin.list_fields[1].display(order)
+
         return count_statements(list_engine, work)
 
     assert statements(Eager(Order), "5") == statements(Eager(Order), "1000")
-    assert statements(Lazy(Order), "1000") > statements(Lazy(Order), "5"), "without it, one query per customer"
+    assert statements(Lazy(Order), "1000") > statements(Lazy(Order), "5"), (
+        "without it, one query per customer"
+    )
 
 
 # -- a real sample database -----------------------------------------------------------------
+
 
 def test_chinook_tracks_sorted_by_album_title_page_both_ways(chinook_path):
     engine = sa.create_engine(f"sqlite:///{chinook_path}")
@@ -290,10 +352,14 @@ def test_chinook_tracks_sorted_by_album_title_page_both_ways(chinook_path):
         pages, page = [], query(admin, sort="-album.Title", size="100").page(session)
         pages.append(ids_of(page.rows))
         while not page.is_last:
-            page = query(admin, sort="-album.Title", size="100", after=page.next_cursor).page(session)
+            page = query(admin, sort="-album.Title", size="100", after=page.next_cursor).page(
+                session
+            )
             pages.append(ids_of(page.rows))
         assert [i for p in pages for i in p] == whole and len(pages) == 36
-        back = query(admin, sort="-album.Title", size="100", before=page.previous_cursor).page(session)
+        back = query(admin, sort="-album.Title", size="100", before=page.previous_cursor).page(
+            session
+        )
         assert ids_of(back.rows) == pages[-2]
     engine.dispose()
 
@@ -309,11 +375,19 @@ def test_a_count_over_its_time_budget_falls_back_to_the_estimate(list_session: S
     if dialect == "sqlite":
         pytest.skip("SQLite has no statement timeout; its count is bounded by rows only")
     sleep = sa.func.pg_sleep(0.05) if dialect == "postgresql" else sa.func.sleep(0.05)
-    list_session.execute(sa.text("ANALYZE list_orders" if dialect == "postgresql" else "ANALYZE TABLE list_orders"))
+    list_session.execute(
+        sa.text("ANALYZE list_orders" if dialect == "postgresql" else "ANALYZE TABLE list_orders")
+    )
     slow = sa.select(Order).where(sleep.is_not(None))
     table = Order.__table__
-    fallback = bounded_total(list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=True)
+    fallback = bounded_total(
+        list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=True
+    )
     assert fallback.kind == "estimate" and fallback.value and fallback.describe().startswith("≈ ")
-    filtered = bounded_total(list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=False)
+    filtered = bounded_total(
+        list_session, slow, table, limit=10_000, timeout_ms=100, unfiltered=False
+    )
     assert (filtered.kind, filtered.describe()) == ("unknown", "unknown")
-    assert list_session.scalar(sa.select(sa.func.count()).select_from(Order)) == 60, "the session still works"
+    assert list_session.scalar(sa.select(sa.func.count()).select_from(Order)) == 60, (
+        "the session still works"
+    )

@@ -29,23 +29,35 @@ def red_order_ids(engine: sa.Engine) -> set[int]:
 
 
 def test_admin_needs_db_and_auth_first():
-    with pytest.raises(ConfigError, match=r"Admin\(app\) needs init_db\(app\) and init_auth\(app\) to run first"):
+    with pytest.raises(
+        ConfigError, match=r"Admin\(app\) needs init_db\(app\) and init_auth\(app\) to run first"
+    ):
         Admin(App("tests", {"SECRET_KEY": "x"}))
 
 
 def test_foreign_key_filter_offers_matching_rows(admin_app):
     client = signed_in(admin_app)
-    options = client.get("/admin/list_orders/autocomplete/customer_id?f.customer_id=smith").get_data(as_text=True)
-    assert options.split("\n")[:2] == ['<option value="7">Anna Smith</option>', '<option value="8">Bob Smith</option>']
+    options = client.get(
+        "/admin/list_orders/autocomplete/customer_id?f.customer_id=smith"
+    ).get_data(as_text=True)
+    assert options.split("\n")[:2] == [
+        '<option value="7">Anna Smith</option>',
+        '<option value="8">Bob Smith</option>',
+    ]
     assert client.get("/admin/list_orders/autocomplete/reference?q=x").status_code == 404
-    assert signed_in(admin_app, "vera").get("/admin/list_customers/autocomplete/name").status_code == 404
+    assert (
+        signed_in(admin_app, "vera").get("/admin/list_customers/autocomplete/name").status_code
+        == 404
+    )
 
 
 def test_index_groups_models_and_loads_counts(admin_app):
     client = signed_in(admin_app)
     html = client.get("/admin/").get_data(as_text=True)
     assert "Customers" in html and "Orders" in html and 'hx-trigger="load"' in html
-    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(as_text=True)
+    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert count.startswith('<span class="total total-exact"') and "60 orders" in count
 
 
@@ -64,9 +76,14 @@ def test_list_page_and_its_htmx_fragment_come_from_one_template(admin_app):
 
 def test_a_submitted_filter_form_lands_on_its_canonical_url(admin_app):
     client = signed_in(admin_app)
-    response = client.get("/admin/list_orders/?q=smith&f.paid=&f.total.min=&size=10&cols=id&cols=reference"
-                          "&cols=customer.name&cols=customer_id&cols=total&cols=placed_on&cols=paid")
-    assert response.status_code == 303 and response.headers["Location"] == "/admin/list_orders/?q=smith"
+    response = client.get(
+        "/admin/list_orders/?q=smith&f.paid=&f.total.min=&size=10&cols=id&cols=reference"
+        "&cols=customer.name&cols=customer_id&cols=total&cols=placed_on&cols=paid"
+    )
+    assert (
+        response.status_code == 303
+        and response.headers["Location"] == "/admin/list_orders/?q=smith"
+    )
 
 
 def test_unknown_parameters_are_shown_as_notices(admin_app):
@@ -119,19 +136,30 @@ def test_row_scope_applies_to_every_path(admin_app, list_engine):
     client = signed_in(admin_app, "rita")
     listed = _row_keys(client.get("/admin/list_orders/?size=1000").get_data(as_text=True))
     assert {int(pk) for pk in listed} == red
-    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(as_text=True)
+    count = client.get("/admin/list_orders/count", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
     assert f"{len(red)} orders" in count
     assert client.get(f"/admin/list_orders/{blue}/").status_code == 404
     exported = client.get("/admin/list_orders/export.json").get_data(as_text=True)
     assert {item["id"] for item in json.loads(exported)} == red
-    options = client.get("/admin/list_orders/autocomplete/customer_id?q=smith").get_data(as_text=True)
+    options = client.get("/admin/list_orders/autocomplete/customer_id?q=smith").get_data(
+        as_text=True
+    )
     assert options.strip() == '<option value="7">Anna Smith</option>', "Bob Smith's team is blue"
     assert client.get(f"/admin/list_orders/{blue}/edit").status_code == 404
     assert client.get(f"/admin/list_orders/{blue}/delete").status_code == 404
     assert client.get(f"/admin/list_orders/{min(red)}/edit").status_code == 200
     token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
-    crafted = client.post("/admin/list_orders/actions", data={
-        "action": "delete_selected", "pk": [str(min(red)), str(blue)], "confirm": "1", "csrf_token": token})
+    crafted = client.post(
+        "/admin/list_orders/actions",
+        data={
+            "action": "delete_selected",
+            "pk": [str(min(red)), str(blue)],
+            "confirm": "1",
+            "csrf_token": token,
+        },
+    )
     assert crafted.status_code == 404
     with Session(list_engine) as session:
         assert session.get(Order, blue) is not None and session.get(Order, min(red)) is not None
@@ -140,7 +168,12 @@ def test_row_scope_applies_to_every_path(admin_app, list_engine):
 def test_bulk_delete_confirms_then_deletes_in_one_go(admin_app, list_engine):
     client = signed_in(admin_app)
     token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
-    form = {"action": "delete_selected", "pk": ["1", "2"], "csrf_token": token, "next": "/admin/list_orders/?sort=-id"}
+    form = {
+        "action": "delete_selected",
+        "pk": ["1", "2"],
+        "csrf_token": token,
+        "next": "/admin/list_orders/?sort=-id",
+    }
     confirm = client.post("/admin/list_orders/actions", data=form)
     html = confirm.get_data(as_text=True)
     assert confirm.status_code == 200 and "Delete selected: 2 orders" in html and "R-01-1" in html
@@ -159,15 +192,28 @@ def test_a_failing_row_rolls_the_whole_action_back(admin_app, list_engine):
     with Session(list_engine) as session:
         session.get(Order, 4).reference = "REFUSE"
         session.commit()
-        before = {o.id: o.paid for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))}
+        before = {
+            o.id: o.paid
+            for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))
+        }
     client = signed_in(admin_app)
     token = csrf_of(client.get("/admin/list_orders/").get_data(as_text=True))
-    response = client.post("/admin/list_orders/actions", data={
-        "action": "mark_paid", "pk": ["1", "3", "4", "5"], "confirm": "1", "csrf_token": token})
+    response = client.post(
+        "/admin/list_orders/actions",
+        data={
+            "action": "mark_paid",
+            "pk": ["1", "3", "4", "5"],
+            "confirm": "1",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 409
     assert "Nothing was changed: order 4 cannot be marked paid" in response.get_data(as_text=True)
     with Session(list_engine) as session:
-        after = {o.id: o.paid for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))}
+        after = {
+            o.id: o.paid
+            for o in session.scalars(sa.select(Order).where(Order.id.in_([1, 3, 4, 5])))
+        }
     assert after == before and not all(before.values())
 
 
@@ -177,8 +223,10 @@ def test_deleting_referenced_rows_is_refused_and_nothing_is_deleted(admin_app, l
     with Session(list_engine) as session:
         session.add(Customer(id=99, name="No orders"))
         session.commit()
-    response = client.post("/admin/list_customers/actions", data={
-        "action": "delete_selected", "pk": ["99", "2"], "confirm": "1", "csrf_token": token})
+    response = client.post(
+        "/admin/list_customers/actions",
+        data={"action": "delete_selected", "pk": ["99", "2"], "confirm": "1", "csrf_token": token},
+    )
     assert response.status_code == 409 and "Nothing was changed" in response.get_data(as_text=True)
     with Session(list_engine) as session:
         assert session.get(Customer, 99) is not None and session.get(Customer, 2) is not None
@@ -186,7 +234,9 @@ def test_deleting_referenced_rows_is_refused_and_nothing_is_deleted(admin_app, l
 
 def test_export_follows_the_list_state(admin_app):
     client = signed_in(admin_app)
-    response = client.get("/admin/list_orders/export.csv?f.paid=1&sort=-total&cols=reference&cols=total")
+    response = client.get(
+        "/admin/list_orders/export.csv?f.paid=1&sort=-total&cols=reference&cols=total"
+    )
     assert response.headers["Content-Disposition"] == 'attachment; filename="list_orders.csv"'
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0] == ["Reference", "Total"] and len(rows) == 31
@@ -200,12 +250,23 @@ def test_export_follows_the_list_state(admin_app):
 def test_export_of_100k_rows_streams_in_bounded_memory(admin_app, list_engine):
     with list_engine.begin() as connection:
         connection.execute(sa.delete(Order))
-        connection.execute(sa.insert(Order), [
-            {"id": n, "reference": f"bulk-{n:06d}", "total": n % 1000, "placed_on": date(2024, 5, 1), "paid": n % 2 == 0}
-            for n in range(1, 100_001)
-        ])
+        connection.execute(
+            sa.insert(Order),
+            [
+                {
+                    "id": n,
+                    "reference": f"bulk-{n:06d}",
+                    "total": n % 1000,
+                    "placed_on": date(2024, 5, 1),
+                    "paid": n % 2 == 0,
+                }
+                for n in range(1, 100_001)
+            ],
+        )
     client = signed_in(admin_app)
-    response = client.get("/admin/list_orders/export.csv?cols=id&cols=reference&cols=total", buffered=False)
+    response = client.get(
+        "/admin/list_orders/export.csv?cols=id&cols=reference&cols=total", buffered=False
+    )
     lines, size, early_peak = 0, 0, None
     tracemalloc.start()
     try:
@@ -226,20 +287,32 @@ def test_export_of_100k_rows_streams_in_bounded_memory(admin_app, list_engine):
 def test_saved_views_belong_to_their_user(admin_app):
     client = signed_in(admin_app)
     page = client.get("/admin/list_orders/?f.paid=1&sort=-total&after=abc").get_data(as_text=True)
-    saved = client.post("/admin/list_orders/views", data={
-        "name": "Paid, biggest first", "query": "f.paid=1&sort=-total&after=abc&f.bogus=1",
-        "csrf_token": csrf_of(page)})
-    assert saved.status_code == 303 and saved.headers["Location"] == "/admin/list_orders/?sort=-total&f.paid=1"
+    saved = client.post(
+        "/admin/list_orders/views",
+        data={
+            "name": "Paid, biggest first",
+            "query": "f.paid=1&sort=-total&after=abc&f.bogus=1",
+            "csrf_token": csrf_of(page),
+        },
+    )
+    assert (
+        saved.status_code == 303
+        and saved.headers["Location"] == "/admin/list_orders/?sort=-total&f.paid=1"
+    )
     html = client.get("/admin/list_orders/").get_data(as_text=True)
     assert 'href="/admin/list_orders/?sort=-total&amp;f.paid=1">Paid, biggest first</a>' in html
     other = signed_in(admin_app, "vera")
     assert "Paid, biggest first" not in other.get("/admin/list_orders/").get_data(as_text=True)
     with admin_app.state_session() as session:
         view_id = session.scalars(sa.select(SavedView.id)).one()
-    stolen = other.post(f"/admin/list_orders/views/{view_id}/delete", data={
-        "csrf_token": csrf_of(other.get("/admin/list_orders/").get_data(as_text=True))})
+    stolen = other.post(
+        f"/admin/list_orders/views/{view_id}/delete",
+        data={"csrf_token": csrf_of(other.get("/admin/list_orders/").get_data(as_text=True))},
+    )
     assert stolen.status_code == 404
-    deleted = client.post(f"/admin/list_orders/views/{view_id}/delete", data={"csrf_token": csrf_of(html)})
+    deleted = client.post(
+        f"/admin/list_orders/views/{view_id}/delete", data={"csrf_token": csrf_of(html)}
+    )
     assert deleted.status_code == 303
     assert "Paid, biggest first</a>" not in client.get("/admin/list_orders/").get_data(as_text=True)
 
@@ -278,6 +351,11 @@ def test_a_model_can_have_its_own_list_template(admin_app, tmp_path):
     )
     admin_app.templates.add_blueprint_folder(tmp_path)
     client = signed_in(admin_app)
-    assert '<p id="custom">10 custom</p>' in client.get("/admin/list_orders/").get_data(as_text=True)
+    assert '<p id="custom">10 custom</p>' in client.get("/admin/list_orders/").get_data(
+        as_text=True
+    )
     assert 'id="custom"' not in client.get("/admin/list_customers/").get_data(as_text=True)
-    assert client.get("/admin/list_orders/", headers=RESULTS).get_data(as_text=True) == '<p id="custom">10 custom</p>'
+    assert (
+        client.get("/admin/list_orders/", headers=RESULTS).get_data(as_text=True)
+        == '<p id="custom">10 custom</p>'
+    )
