@@ -30,6 +30,9 @@ class SortKey:
     descending: bool = False
     nullable: bool = False
     """True when the key can be NULL: a nullable column, or one reached by an outer join."""
+    as_text: bool = False
+    """The key sorts the column's text (an enum: MySQL orders ENUMs by their position but
+    compares them as strings, so a keyset over the raw column would skip rows)."""
 
     def null_flag(self) -> sa.ColumnElement[int]:
         return sa.case((self.expression.is_(None), 1), else_=0)
@@ -91,7 +94,7 @@ def decode_cursor(keys: Sequence[SortKey], token: str) -> list[Any]:
                 raise ValueError("the page cursor does not match the sort order")
             values.append(None)
         elif isinstance(text, str):
-            values.append(key.column.python_value(text))
+            values.append(text if key.as_text else key.column.python_value(text))
         else:
             raise ValueError("the page cursor is malformed")
     return values

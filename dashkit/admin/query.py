@@ -170,9 +170,11 @@ class ListQuery:
             display = admin.field(name)
             assert display is not None and display.column is not None
             nullable = display.column.nullable or bool(display.relations)
-            keys.append(
-                SortKey(self._sort_expression(display), display.column, descending, nullable)
-            )
+            expression = self._sort_expression(display)
+            as_text = display.column.kind == "enum"
+            if as_text:
+                expression = sa.cast(expression, sa.String)
+            keys.append(SortKey(expression, display.column, descending, nullable, as_text))
         for name in admin.info.primary_key:
             column = admin.info.columns[name]
             if not any(key.column is column for key in keys):
@@ -196,7 +198,9 @@ class ListQuery:
         statement = self.statement
         for alias, path in self._joins:
             statement = statement.outerjoin(alias, path)
-        statement = statement.add_columns(*(key.expression for key in self.keys))
+        statement = statement.add_columns(
+            *(key.expression.label(f"sort_key_{index}") for index, key in enumerate(self.keys))
+        )
         statement = statement.options(*self._eager_loads())
         for key in self.keys:
             statement = statement.order_by(*key.order_by(reverse))

@@ -391,3 +391,27 @@ def test_a_count_over_its_time_budget_falls_back_to_the_estimate(list_session: S
     assert list_session.scalar(sa.select(sa.func.count()).select_from(Order)) == 60, (
         "the session still works"
     )
+
+
+@pytest.mark.parametrize(
+    "sort", ["tier", "-tier", "email", "-email", "active", "-active", "name", "-team"]
+)
+def test_customers_page_both_ways_on_enum_boolean_and_nullable_text(
+    list_session: Session, sort: str
+):
+    class Customers(ModelAdmin):
+        list_display = ("name", "email", "team", "active", "tier")
+        page_size_choices = (5, 1000)
+
+    admin = Customers(Customer)
+    whole = [c.id for c in query(admin, sort=sort, size="1000").page(list_session).rows]
+    pages, page = [], query(admin, sort=sort, size="5").page(list_session)
+    pages.append([c.id for c in page.rows])
+    while not page.is_last:
+        page = query(admin, sort=sort, size="5", after=page.next_cursor).page(list_session)
+        pages.append([c.id for c in page.rows])
+    assert [i for p in pages for i in p] == whole and sorted(whole) == list(
+        range(1, len(NAMES) + 1)
+    )
+    back = query(admin, sort=sort, size="5", before=page.previous_cursor).page(list_session)
+    assert [c.id for c in back.rows] == pages[-2]
