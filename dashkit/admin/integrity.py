@@ -122,7 +122,8 @@ def constraint_columns(table: sa.Table, name: str) -> list[str]:
     """Column names of the constraint or unique index called `name` on `table`."""
     if name == "PRIMARY":
         return [column.name for column in table.primary_key]
-    for constraint in table.constraints:
+    name = name.rpartition(".")[2]  # MariaDB spells a column's own check `table.column`
+    for constraint in [*table.constraints, *_check_constraints(table)]:
         if constraint.name is not None and str(constraint.name) == name:
             if isinstance(constraint, sa.CheckConstraint):
                 return _columns_in_expression(table, str(constraint.sqltext))
@@ -130,9 +131,18 @@ def constraint_columns(table: sa.Table, name: str) -> list[str]:
     for index in table.indexes:
         if index.name is not None and str(index.name) == name:
             return [column.name for column in index.columns]
-    if name in table.columns:
+    if name in table.columns:  # MariaDB names a column's own check after the column
         return [name]
+    generated = re.fullmatch(rf"{re.escape(table.name)}_(.+)_check", name)  # PostgreSQL's default
+    if generated and generated.group(1) in table.columns:
+        return [generated.group(1)]
     return _columns_in_expression(table, name)
+
+
+def _check_constraints(table: sa.Table) -> list[sa.CheckConstraint]:
+    """Table-level checks and those declared on a column (kept on the column)."""
+    owners = [table.constraints, *(column.constraints for column in table.columns)]
+    return [c for owner in owners for c in owner if isinstance(c, sa.CheckConstraint)]
 
 
 def _columns_in_expression(table: sa.Table, text: str) -> list[str]:
@@ -140,13 +150,20 @@ def _columns_in_expression(table: sa.Table, text: str) -> list[str]:
     return [column.name for column in table.columns if column.name in words]
 
 
-def check_rule(table: sa.Table, name: str | None) -> str | None:
-    """The SQL text of a check constraint, to tell the user which rule was broken."""
-    if name is None:
-        return None
-    for constraint in table.constraints:
-        if isinstance(constraint, sa.CheckConstraint) and str(constraint.name) == name:
+def check_rule(table: sa.Table, name: str | None, columns: list[str]) -> str | None:
+    """The SQL text of the check constraint that failed, to tell the user which rule it is:
+    found by name, else the one unnamed check on exactly these columns."""
+    checks = _check_constraints(table)
+    for constraint in checks:
+        if name is not None and str(constraint.name) == name:
             return str(constraint.sqltext)
+    unnamed = [
+        str(c.sqltext)
+        for c in checks
+        if c.name is None and columns and _columns_in_expression(table, str(c.sqltext)) == columns
+    ]
+    if len(unnamed) == 1:
+        return unnamed[0]
     return name
 
 
@@ -199,7 +216,7 @@ def explain_integrity_error(
         if keys:
             return IntegrityRefusal({key: "This field is required." for key in keys}, [])
         return IntegrityRefusal({}, ["A required value is missing."])
-    rule = check_rule(table, violation.constraint)
+    rule = check_rule(table, violation.constraint, columns)
     message = f"Must satisfy the rule: {rule}." if rule else "Breaks a rule of the table."
     if len(keys) == 1:
         return IntegrityRefusal({keys[0]: message}, [])

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import DeclarativeBase, Session
 from write_models import Customer, Line, Order, seed
 
 from dashkit.admin.integrity import IntegrityRefusal
@@ -80,3 +80,25 @@ def test_delete_of_a_referenced_row_is_explained(session: Session):
     assert refusal.form_errors[0].endswith("still refer to this one; change or delete them first.")
     session.rollback()
     assert count(session, Customer) == 1
+
+
+def test_an_unnamed_check_is_explained_by_its_rule(engine, session: Session):
+    """Databases name unnamed checks themselves (PostgreSQL: stock_qty_check)."""
+    metadata = sa.MetaData()
+    sa.Table(
+        "stock",
+        metadata,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("qty", sa.Integer, sa.CheckConstraint("qty >= 0"), nullable=False),
+    )
+    metadata.create_all(engine)
+
+    class Stock(DeclarativeBase):
+        pass
+
+    class Item(Stock):
+        __table__ = metadata.tables["stock"]
+
+    refusal = refused(create_row, session, Item, {"qty": -1})
+    assert refusal.field_errors == {"qty": "Must satisfy the rule: qty >= 0."}
+    assert count(session, Item) == 0
