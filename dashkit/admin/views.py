@@ -21,7 +21,7 @@ from dashkit.admin.lookup import (
     url_pattern,
     with_args,
 )
-from dashkit.admin.query import ListQuery, read_list_state
+from dashkit.admin.query import ListQuery, ListState, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
 from dashkit.admin.table import table_rows
@@ -114,12 +114,13 @@ def _cell_url(
     return lambda pk, name: build(pk, name) + back
 
 
-def _sort_url(request: Request, model_admin: ModelAdmin, state: Any, field: DisplayField) -> str:
-    descending = state.sort == (field.name, False)
-    value = f"-{field.name}" if descending else field.name
-    return list_url(
-        request, model_admin, state.query_args(sort=value, after=None, before=None, last=None)
-    )
+def _sort_url(
+    request: Request, model_admin: ModelAdmin, state: ListState, field: DisplayField
+) -> str:
+    """Sort by `field` from the first page; a second click on the sorted column reverses it."""
+    current = state.sort or model_admin.default_ordering[0]
+    value = f"-{field.name}" if current == (field.name, False) else field.name
+    return list_url(request, model_admin, state.query_args(sort=value))
 
 
 def _link_target(

@@ -359,3 +359,14 @@ def test_a_model_can_have_its_own_list_template(admin_app, tmp_path):
         client.get("/admin/list_orders/", headers=RESULTS).get_data(as_text=True)
         == '<p id="custom">10 custom</p>'
     )
+
+
+def test_header_clicks_toggle_the_sort(admin_app):
+    client = signed_in(admin_app)
+    html = client.get("/admin/list_orders/").get_data(as_text=True)
+    assert 'href="/admin/list_orders/?sort=-id"' in html, (
+        "sorted by id already: the next click reverses"
+    )
+    assert 'href="/admin/list_orders/?sort=total"' in html
+    html = client.get("/admin/list_orders/?sort=-total").get_data(as_text=True)
+    assert 'href="/admin/list_orders/?sort=total"' in html
