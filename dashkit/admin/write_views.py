@@ -56,6 +56,19 @@ def _labels(fields: list[Any]) -> dict[str, str]:
     return {item.name: item.label for item in fields}
 
 
+def _place_errors(fields: list[Field], refusal: IntegrityRefusal, result: FormResult) -> list[str]:
+    """Put the database's field messages next to their inputs; a message about a column the
+    form does not show (or an inline row's) goes to the form, named."""
+    shown = {item.name: item.label for item in fields}
+    form_errors = list(refusal.form_errors)
+    for name, message in refusal.field_errors.items():
+        if name in shown:
+            result.errors[name] = message
+        elif "-" not in name:  # inline rows carry their own messages
+            form_errors.append(f"{name.replace('_', ' ').capitalize()}: {message}")
+    return form_errors
+
+
 # -- create and edit ------------------------------------------------------------------------
 
 
@@ -160,10 +173,8 @@ def create(request: Request, slug: str) -> Response:
     try:
         written = create_row(request.db, model_admin.model, result.values, labels=_labels(fields))
     except IntegrityRefusal as refusal:
-        result.errors.update(refusal.field_errors)
-        return _form_page(
-            request, model_admin, result=result, form_errors=refusal.form_errors, status=422
-        )
+        form_errors = _place_errors(fields, refusal, result)
+        return _form_page(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
     flash(request, f"Added {model_admin.label} {pk_text}.", "success")
@@ -233,7 +244,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             status=409,
         )
     except IntegrityRefusal as refusal:
-        result.errors.update(refusal.field_errors)
+        form_errors = _place_errors(fields, refusal, result)
         return _form_page(
             request,
             model_admin,
@@ -241,7 +252,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             pk=key,
             result=result,
             token=token,
-            form_errors=refusal.form_errors,
+            form_errors=form_errors,
             inlines=inlines,
             status=422,
         )

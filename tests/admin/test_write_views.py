@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from write_app import FAST_N, PASSWORDS, make_write_app
 from write_models import Customer, Line, Order, Product, Tag
 
+from dashkit.admin import ModelAdmin
 from dashkit.auth import create_user
 from dashkit.auth.passwords import PasswordHasher
 from dashkit.state import AuditEvent
@@ -393,3 +394,15 @@ def test_many_to_many_is_a_multi_select_and_saves(app, client):
         assert sorted(tag.id for tag in session.get(Order, 1).tags) == [1, 3]
     (event,) = [event for event in audit_events(app, "orders") if event.action == "update"]
     assert event.changes == {"tags": {"before": [], "after": [3, 1]}}
+
+
+def test_a_refusal_about_a_column_the_form_hides_is_a_form_error(app, client):
+    class CustomerEmailOnly(ModelAdmin):
+        slug = "customer-emails"
+        exclude = ("name",)
+
+    app.extensions["admin"].register(Customer, CustomerEmailOnly)
+    data = {**form_of(client, "/admin/customer-emails/new"), "email": "x@example.com"}
+    response = client.post("/admin/customer-emails/new", data=data)
+    assert response.status_code == 422
+    assert "<li>Name: This field is required.</li>" in response.get_data(as_text=True)
