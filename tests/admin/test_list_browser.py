@@ -136,6 +136,11 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         with Session(engine) as session:
             assert session.scalars(sa.select(Order.id).where(Order.id.in_([1, 3]))).all() == []
 
+        page.goto(f"{base}/admin/")
+        if javascript:
+            expect(page.locator(".index-table")).to_contain_text("58 orders")
+        page.screenshot(path=artifacts_dir / f"admin-index-{mode}.png", full_page=True)
+
         page.goto(f"{base}/admin/list_customers/4/")
         expect(page.locator("h1")).to_contain_text("Zoë O'Brien")
         page.screenshot(path=artifacts_dir / f"admin-detail-{mode}.png", full_page=True)
