@@ -95,6 +95,8 @@ def format_value(value: Any) -> str:
     """A value as text for HTML and CSV: dates in ISO form, enums by name, JSON compact."""
     if value is None:
         return ""
+    if type(value) is str:
+        return value
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, enum.Enum):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
     """One cell: the field it shows, its text, and where it links (if anywhere)."""
 
@@ -27,7 +27,7 @@ class Cell:
     url: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TableRow:
     """One row of the list: its key, its name (for labels), its detail URL and its cells."""
 
