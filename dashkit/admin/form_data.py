@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import copy
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
-from dashkit.admin.forms import Field, StringField, fields_for, row_label
+from dashkit.admin.forms import (
+    Field,
+    ForeignKeyField,
+    ManyToManyField,
+    StringField,
+    fields_for,
+    row_label,
+)
 from dashkit.admin.forms.choices import SizeCache, Targets
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
 from dashkit.admin.writes import row_values, snapshot_keys
@@ -115,6 +123,37 @@ def relation_targets(request: Request) -> Targets:
 
     sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
     return Targets(request.db, sizes, restrict)
+
+
+UNREACHABLE = "No such row to refer to; choose an existing one."
+
+
+def unreachable_targets(
+    request: Request,
+    fields: list[Field],
+    values: Mapping[str, Any],
+    current: Mapping[str, Any] | None = None,
+) -> dict[str, str]:
+    """Errors for relation fields whose newly chosen rows this user cannot see (outside the
+    target's scope, or no permission to view it): a crafted post must not reach them.
+    Keys kept from `current` stay allowed."""
+    targets = relation_targets(request)
+    errors: dict[str, str] = {}
+    for item in fields:
+        if not isinstance(item, (ForeignKeyField, ManyToManyField)) or item.name not in values:
+            continue
+        wanted = values[item.name]
+        before = (current or {}).get(item.name)
+        kept = set(before) if isinstance(before, list) else {before}
+        new = [key for key in (wanted if isinstance(wanted, list) else [wanted]) if key is not None]
+        new = [key for key in new if key not in kept]
+        if not new:
+            continue
+        column = getattr(item.target, item.target_key)
+        statement = targets.select(item).with_only_columns(column).where(column.in_(new))
+        if set(new) - set(request.db.scalars(statement)):
+            errors[item.name] = UNREACHABLE
+    return errors
 
 
 def secret(request: Request) -> str:

@@ -168,6 +168,7 @@ def create(request: Request, slug: str) -> Response:
         return _form_page(request, model_admin)
     fields = form_data.form_fields(request, model_admin, creating=True)
     result = coerce_form(fields, request.form, request.files, creating=True)
+    result.errors.update(form_data.unreachable_targets(request, fields, result.values))
     if not result.ok:
         return _form_page(request, model_admin, result=result, status=422)
     try:
@@ -202,6 +203,8 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     except BadOriginals as error:
         abort(400, str(error))
     result = coerce_form(fields, request.form, request.files)
+    current = row_values(obj, [name for name in names if name in result.values])
+    result.errors.update(form_data.unreachable_targets(request, fields, result.values, current))
     inlines = inline_sets(request, model_admin, obj, posted=request.form)
     if not result.ok or any(item.has_errors for item in inlines):
         return _form_page(

@@ -377,6 +377,18 @@ def test_relation_options_follow_the_viewers_permission_on_the_target(tmp_path):
         as_text=True
     )
     assert "Alice (#1)" in signed_in(app).get("/admin/orders/1/edit").get_data(as_text=True)
+    # keeping the customer is fine; choosing one by a crafted post is not
+    data = {
+        **form_of(clerk, "/admin/orders/1/edit"),
+        "customer_id": "1",
+        "total": "9.00",
+        "status": "new",
+    }
+    assert clerk.post("/admin/orders/1/edit", data=data).status_code == 303
+    data = {**form_of(clerk, "/admin/orders/new"), "customer_id": "1", "total": "9.00"}
+    response = clerk.post("/admin/orders/new", data=data)
+    assert response.status_code == 422
+    assert "No such row to refer to; choose an existing one." in response.get_data(as_text=True)
 
 
 def test_many_to_many_is_a_multi_select_and_saves(app, client):
