@@ -124,12 +124,16 @@ class App(Scaffold):
             self.static_files.mount(blueprint.name, blueprint.static_folder)
             self._wsgi = None
 
-    def add_middleware(self, middleware: Middleware) -> None:
+    def add_middleware(self, middleware: Middleware, *, outermost: bool = False) -> None:
         """Wrap request handling: `middleware(request, call_next) -> Response`.
 
-        The first one added is the outermost.
+        The first one added is the outermost, unless a later one asks to be `outermost`
+        (security headers must wrap even the database transaction).
         """
-        self.middleware.append(middleware)
+        if outermost:
+            self.middleware.insert(0, middleware)
+        else:
+            self.middleware.append(middleware)
         self._handler = None
 
     def add_request_attribute(self, name: str, factory: RequestAttribute) -> None:

@@ -363,6 +363,23 @@ def test_middleware_wraps_dispatch_first_added_outermost(app: App, client):
     assert order == ["outer in", "inner in", "view", "inner out", "outer out"]
 
 
+def test_middleware_added_later_can_ask_to_be_outermost(app: App, client):
+    order: list[str] = []
+
+    def tracer(name: str):
+        def middleware(request: Request, call_next):
+            order.append(name)
+            return call_next(request)
+
+        return middleware
+
+    app.add_middleware(tracer("first"))
+    app.add_middleware(tracer("outermost"), outermost=True)
+    app.add_url_rule("/", "index", lambda request: "ok")
+    client.get("/")
+    assert order == ["outermost", "first"]
+
+
 def test_middleware_can_short_circuit_and_build_urls(app: App, client):
     def login_gate(request: Request, call_next):
         if request.path != "/login":

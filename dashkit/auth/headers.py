@@ -61,7 +61,11 @@ def is_allowed_host(host: str, allowed: list[str]) -> bool:
 def headers_middleware(
     config: Config,
 ) -> Callable[[Request, Callable[[Request], Response]], Response]:
-    """Middleware: 400 for a Host not allowed, then the security headers on the response."""
+    """Middleware: 400 for a Host not allowed, then the security headers on the response.
+
+    Install it outermost: errors raised by inner middleware (a session that cannot be
+    loaded, a commit that fails) become error pages that carry the headers too.
+    """
     headers = security_headers(config)
     hosts = allowed_hosts(config)
 
@@ -76,7 +80,10 @@ def headers_middleware(
                 mimetype="text/plain",
             )
         else:
-            response = call_next(request)
+            try:
+                response = call_next(request)
+            except Exception as error:  # raised by an inner middleware, not by the view
+                response = request.app.handle_exception(request, error)
         apply_headers(response, headers, secure=request.is_secure)
         return response
 

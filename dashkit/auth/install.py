@@ -46,7 +46,7 @@ def init_auth(app: App) -> Auth:
     )
     app.extensions["auth"] = auth
     app.static_files.headers.update(security_headers(config))
-    app.add_middleware(headers_middleware(config))
+    app.add_middleware(headers_middleware(config), outermost=True)
     app.add_middleware(_session_middleware)
     app.add_middleware(csrf_middleware(auth.sessions.existing_csrf_token))
     app.add_request_attribute("session", auth.sessions.load)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dashkit.auth.headers import DEFAULT_CSP
 from dashkit.state import UserSession
 
-from .conftest import log_in
+from .conftest import csrf_from, log_in
 
 EXPECTED = {
     "Content-Security-Policy": DEFAULT_CSP,
@@ -114,3 +114,16 @@ def test_behind_a_proxy_fix_the_client_scheme_and_address_count(auth_app):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with auth_app.state_session() as db:
         assert db.scalars(sa.select(UserSession.client_address)).all() == ["203.0.113.7"]
+
+
+def test_headers_on_errors_raised_outside_the_view(auth_app, auth_client, state_url):
+    log_in(auth_client, "ada")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    engine = sa.create_engine(state_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE dashkit_sessions"))
+    engine.dispose()
+    # the CSRF check loads the session, so the database error escapes the middleware
+    response = auth_client.post("/logout", headers={"X-CSRF-Token": token})
+    assert response.status_code >= 500
+    _assert_security_headers(response)
