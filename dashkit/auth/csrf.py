@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dashkit.http import Request, Response, json_response
 from dashkit.templating import render
 
-UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+"""Methods that must not change anything; every other method (PURGE, PROPPATCH...) is checked."""
 FIELD_NAME = "csrf_token"
 HEADER_NAME = "X-CSRF-Token"
 FAILURE_TEMPLATE = "auth/csrf_failure.html"
@@ -55,7 +56,7 @@ def csrf_middleware(
 
     def check_csrf(request: Request, call_next: Callable[[Request], Response]) -> Response:
         if (
-            request.method in UNSAFE_METHODS
+            request.method not in SAFE_METHODS
             and not is_token_authenticated(request)
             and not tokens_match(expected_token(request), submitted_token(request))
         ):

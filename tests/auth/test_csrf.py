@@ -101,3 +101,17 @@ def test_bearer_token_calls_are_exempt_and_never_use_the_cookie(auth_app, auth_c
     with auth_app.state_session() as db:
         stored = db.execute(sa.text("SELECT token_hash, prefix FROM dashkit_api_tokens")).one()
     assert token not in stored.token_hash and len(stored.prefix) < len(token)
+
+
+def test_every_method_but_the_safe_ones_needs_the_token(auth_app, auth_client):
+    purged = []
+    auth_app.add_url_rule(
+        "/cache",
+        endpoint="purge",
+        methods=("GET", "PURGE"),
+        view=lambda request: purged.append(1) or "ok",
+    )
+    log_in(auth_client, "ada")
+    assert auth_client.open("/cache", method="PURGE").status_code == 403
+    assert purged == []
+    assert auth_client.get("/cache").status_code == 200
