@@ -93,3 +93,9 @@ def test_old_attempts_are_purged_at_login(auth_app, monkeypatch):
     log_in(auth_app.test_client(), "vera")
     with auth_app.state_session() as db:
         assert db.scalars(sa.select(LoginAttempt.username)).all() == ["vera"]
+
+
+def test_case_and_space_variants_count_as_one_account(auth_app):
+    for variant in ("Eddie", " eddie", "EDDIE ", "eDdIe", "\teddie"):
+        log_in(auth_app.test_client(), variant, "a wrong password")
+    assert log_in(auth_app.test_client(), "eddie").status_code == 429
