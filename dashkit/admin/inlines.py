@@ -171,6 +171,9 @@ def inline_sets(
                 sub = _sub_form(posted, prefix)
                 if any(value.strip() for value in sub.values()):
                     row.result = coerce_form(new_fields, sub, creating=True)
+                    row.result.errors.update(
+                        form_data.unreachable_targets(request, new_fields, row.result.values)
+                    )
             row.fields = bind_fields(
                 form_data.relation_targets(request),
                 new_fields,
@@ -282,6 +285,8 @@ def _posted_existing(
         return None
     sub = _sub_form(posted, prefix)
     result = coerce_form(fields, sub)
+    current = row_values(obj, [item.name for item in fields if item.name in result.values])
+    result.errors.update(form_data.unreachable_targets(request, fields, result.values, current))
     return InlineRow(
         prefix=prefix,
         fields=_bind_existing(request, obj, fields, shown, result),
