@@ -121,12 +121,17 @@ def snapshot_keys(model: type, keys: Sequence[str]) -> list[str]:
 
 def storable(session: Session, mapper: Mapper[Any], values: Mapping[str, Any]) -> dict[str, Any]:
     """Values as the database will keep them: aware datetimes become naive UTC on
-    dialects that store no offset (their drivers would silently drop it)."""
+    dialects that store no offset (their drivers would silently drop it). A column type
+    of the model's own (a TypeDecorator) converts for itself."""
     if session.get_bind(mapper).dialect.name == "postgresql":
         return dict(values)
     stored = dict(values)
     for key, value in values.items():
-        if isinstance(value, datetime) and value.tzinfo is not None:
+        attribute = mapper.column_attrs.get(key)
+        plain = attribute is not None and not isinstance(
+            attribute.columns[0].type, sa.TypeDecorator
+        )
+        if plain and isinstance(value, datetime) and value.tzinfo is not None:
             stored[key] = value.astimezone(UTC).replace(tzinfo=None)
     return stored
 

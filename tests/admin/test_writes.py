@@ -272,3 +272,15 @@ def test_json_null_documents_do_not_look_like_conflicts(session: Session):
     delete_row(session, Order, pk, originals_of(session, Order, pk, ["note", "data"]))
     session.commit()
     assert session.get(Order, pk) is None
+
+
+def test_a_type_decorator_keeps_its_own_datetime_conversion(session: Session):
+    """dashkit's UtcDateTime wants aware values: storable() must not strip the offset."""
+    from dashkit.state import User
+
+    created = create_row(
+        session, User, {"username": "ada", "created_at": datetime(2024, 1, 1, tzinfo=UTC)}
+    )
+    session.commit()
+    session.expunge_all()
+    assert session.get(User, created.pk).created_at == datetime(2024, 1, 1, tzinfo=UTC)
