@@ -8,7 +8,7 @@ permission gets 403 with a page naming the permission.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -29,6 +29,16 @@ def has_permission(request: Request, permission: str) -> bool:
     if request.user is None:
         return False
     return grants(request.permissions, permission)
+
+
+def holds_all(request: Request, patterns: Iterable[str]) -> bool:
+    """True when the user's own permissions cover every one of `patterns`.
+
+    Whoever manages users or roles hands out only what they hold themselves, so a
+    user manager cannot make anyone, themselves included, an admin.
+    """
+    granted = request.permissions
+    return all(grants(granted, pattern) for pattern in patterns)
 
 
 def require_login(request: Request) -> User:

@@ -82,7 +82,7 @@ def headers_middleware(
         else:
             try:
                 response = call_next(request)
-            except Exception as error:  # raised by an inner middleware, not by the view
+            except Exception as error:  # noqa: BLE001 - handled like a view error, not swallowed
                 response = request.app.handle_exception(request, error)
         apply_headers(response, headers, secure=request.is_secure)
         return response

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from dashkit import audit
-from dashkit.auth.access import require_permission
+from dashkit.auth.access import holds_all, require_permission
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.permissions import BUILTIN_ROLES, MANAGE_USERS
@@ -45,6 +45,8 @@ def role_edit(request: Request, name: str | None = None) -> Response:
     }
     if request.method == "GET":
         return _form(request, role, values)
+    if role is not None and not holds_all(request, role.permissions or ()):
+        abort(403, f"The role {role.name} grants permissions you lack, so you cannot change it.")
     if role is not None and request.form.get("delete") == "1":
         db.delete(role)
         audit.record(
@@ -87,6 +89,9 @@ def _problem(request: Request, role: Role | None, name: str, patterns: list[str]
         return (
             f"Not a permission pattern: {', '.join(bad)}. Write resource.verb, *.verb or resource.*"
         )
+    beyond = [pattern for pattern in patterns if not holds_all(request, [pattern])]
+    if beyond:
+        return f"A role can only grant permissions you have yourself, not: {', '.join(beyond)}."
     return None
 
 

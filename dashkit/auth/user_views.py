@@ -8,10 +8,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from dashkit import audit
-from dashkit.auth.access import require_permission
+from dashkit.auth.access import holds_all, require_permission
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
-from dashkit.auth.permissions import MANAGE_USERS
+from dashkit.auth.permissions import MANAGE_USERS, grants
 from dashkit.auth.users import (
     AUDITED_FIELDS,
     USERS_MODEL,
@@ -40,12 +40,14 @@ def user_create(request: Request) -> Response:
     values = {"username": "", "display_name": "", "email": "", "roles": ["viewer"]}
     if request.method == "POST":
         values = _submitted(request) | {"username": request.form.get("username", "")}
+        roles = _known_roles(request, values["roles"])
         try:
+            _check_grantable(request, roles)
             user = create_user(
                 request.state_db,
                 values["username"],
                 request.form.get("password", ""),
-                _known_roles(request, values["roles"]),
+                roles,
                 email=values["email"],
                 display_name=values["display_name"],
                 hasher=auth.hasher,
@@ -69,22 +71,20 @@ def user_create(request: Request) -> Response:
 
 def user_edit(request: Request, user_id: int) -> Response:
     """Change a user's name, email, roles and active flag."""
-    require_permission(request, MANAGE_USERS)
-    user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
-    values: dict[str, Any] = {
-        "display_name": user.display_name,
-        "email": user.email or "",
-        "roles": list(user.roles or ()),
-        "is_active": user.is_active,
-    }
+    user = _managed_user(request, user_id)
     if request.method == "GET":
-        return _form(request, user, values)
+        return _form(request, user, _stored(user))
     values = _submitted(request) | {"is_active": request.form.get("is_active") == "on"}
     roles = _known_roles(request, values["roles"])
-    if user.id == request.user.id and (not values["is_active"] or "admin" not in roles):
-        return _form(
-            request, user, values, "You cannot disable yourself or remove your own admin role.", 400
-        )
+    try:
+        _check_grantable(request, roles)
+    except UserError as error:
+        return _form(request, user, values, str(error), 400)
+    if user.id == request.user.id and (
+        not values["is_active"] or not _roles_grant(request, roles, MANAGE_USERS)
+    ):
+        message = "You cannot disable yourself or remove your own right to manage users."
+        return _form(request, user, values, message, 400)
     before = {field: getattr(user, field) for field in AUDITED_FIELDS}
     user.display_name = values["display_name"] or user.username
     user.email = values["email"] or None
@@ -110,9 +110,8 @@ def user_edit(request: Request, user_id: int) -> Response:
 
 def user_reset_password(request: Request, user_id: int) -> Response:
     """Give a user a new password; all of their sessions end."""
-    require_permission(request, MANAGE_USERS)
+    user = _managed_user(request, user_id)
     auth = get_auth(request.app)
-    user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
     try:
         set_password(
             request.state_db,
@@ -122,19 +121,50 @@ def user_reset_password(request: Request, user_id: int) -> Response:
             min_password_length=auth.min_password_length,
         )
     except UserError as error:
-        values = {
-            "display_name": user.display_name,
-            "email": user.email or "",
-            "roles": list(user.roles or ()),
-            "is_active": user.is_active,
-        }
-        return _form(request, user, values, str(error), 400)
+        return _form(request, user, _stored(user), str(error), 400)
     if user.id == request.user.id:
         auth.sessions.login(request, user.id)
     summary = f"reset the password of {user.username}"
     audit.record(request, "password_reset", USERS_MODEL, str(user.id), {}, summary=summary)
     flash(request, f"Password of {user.username} reset; their sessions have ended.", "success")
     return redirect(request.url_for("auth.user_edit", user_id=user.id))
+
+
+def _managed_user(request: Request, user_id: int) -> User:
+    """The user to change: it exists, and the manager holds every permission it has."""
+    require_permission(request, MANAGE_USERS)
+    user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
+    patterns = get_auth(request.app).roles.patterns_for(request.state_db, user.roles or ())
+    if not holds_all(request, patterns):
+        abort(403, f"{user.username} has permissions you lack, so you cannot change the account.")
+    return user
+
+
+def _check_grantable(request: Request, roles: list[str]) -> None:
+    """Raise UserError naming the roles that grant more than the manager holds."""
+    catalog = get_auth(request.app).roles
+    beyond = [
+        role
+        for role in roles
+        if not holds_all(request, catalog.patterns_for(request.state_db, [role]))
+    ]
+    if beyond:
+        raise UserError(
+            f"You can only grant roles whose permissions you have yourself, not: {', '.join(beyond)}."
+        )
+
+
+def _roles_grant(request: Request, roles: list[str], permission: str) -> bool:
+    return grants(get_auth(request.app).roles.patterns_for(request.state_db, roles), permission)
+
+
+def _stored(user: User) -> dict[str, Any]:
+    return {
+        "display_name": user.display_name,
+        "email": user.email or "",
+        "roles": list(user.roles or ()),
+        "is_active": user.is_active,
+    }
 
 
 def _submitted(request: Request) -> dict[str, Any]:

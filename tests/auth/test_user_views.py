@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
-from dashkit.auth import flash
+from dashkit.auth import create_user, flash
+from dashkit.auth.passwords import PasswordHasher
 from dashkit.state import User
 
-from .conftest import PASSWORDS, csrf_from, log_in
+from .conftest import FAST_N, PASSWORDS, add_users, csrf_from, log_in, make_auth_app
 
 
 def _admin(app):
@@ -95,6 +97,79 @@ def test_admin_cannot_lock_themselves_out(auth_app):
         as_text=True
     )
     assert _user(auth_app, "ada").is_active
+
+
+@pytest.fixture
+def manager(state_url):
+    """An app where `mona` may manage users but holds no other permission but viewing."""
+    app = make_auth_app(state_url, ROLES={"usermanager": ["dashkit.manage_users", "*.view"]})
+    add_users(app)
+    with app.state_session() as db:
+        create_user(db, "mona", PASSWORDS["vera"], ["usermanager"], hasher=PasswordHasher(n=FAST_N))
+    client = app.test_client()
+    log_in(client, "mona", PASSWORDS["vera"])
+    return app, client, csrf_from(client.get("/account").get_data(as_text=True))
+
+
+def test_a_user_manager_cannot_grant_more_than_they_hold(manager):
+    app, client, token = manager
+    mona = _user(app, "mona")
+    raised = client.post(
+        f"/users/{mona.id}",
+        data={
+            "csrf_token": token,
+            "display_name": "Mona",
+            "roles": ["usermanager", "admin"],
+            "is_active": "on",
+        },
+    )
+    assert raised.status_code == 400 and "permissions you have yourself" in raised.get_data(
+        as_text=True
+    )
+    created = client.post(
+        "/users/new",
+        data={
+            "csrf_token": token,
+            "username": "mallory",
+            "password": "mallory's long secret",
+            "roles": ["editor"],
+        },
+    )
+    assert created.status_code == 400
+    promoted = client.post(
+        "/users/3",
+        data={"csrf_token": token, "display_name": "Vera", "roles": ["editor"], "is_active": "on"},
+    )
+    assert promoted.status_code == 400
+    assert _user(app, "mona").roles == ["usermanager"] and _user(app, "vera").roles == ["viewer"]
+    assert _user(app, "mallory") is None
+    role = client.post(
+        "/users/roles/new", data={"csrf_token": token, "name": "everything", "permissions": "*"}
+    )
+    assert role.status_code == 400
+
+
+def test_a_user_manager_cannot_take_over_a_stronger_account(manager):
+    app, client, token = manager
+    reset = client.post(
+        "/users/1/password", data={"csrf_token": token, "password": "mona owns ada now"}
+    )
+    assert reset.status_code == 403
+    assert log_in(app.test_client(), "ada").status_code == 303
+    disabled = client.post(
+        "/users/1", data={"csrf_token": token, "display_name": "Ada", "roles": ["admin"]}
+    )
+    assert disabled.status_code == 403 and _user(app, "ada").is_active
+    helped = client.post(
+        "/users/3",
+        data={
+            "csrf_token": token,
+            "display_name": "Vera V",
+            "roles": ["viewer"],
+            "is_active": "on",
+        },
+    )
+    assert helped.status_code == 303 and _user(app, "vera").display_name == "Vera V"
 
 
 def test_flash_is_a_toast_event_for_htmx(auth_app):
