@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session as DbSession
 
-from dashkit.auth.csrf import derive_csrf_token
+from dashkit.auth.csrf import derive_csrf_token, is_token_authenticated
 from dashkit.config import Config
 from dashkit.http import Request, Response
 from dashkit.state import UserSession, utcnow
@@ -102,7 +102,13 @@ class SessionStore:
     # -- reading ---------------------------------------------------------------------
 
     def load(self, request: Request) -> Session:
-        """The session named by the request's cookie, or a new empty one."""
+        """The session named by the request's cookie, or a new empty one.
+
+        A bearer-token call gets an empty one that is never saved: it skips the CSRF
+        check, so it must not read or change the cookie's session.
+        """
+        if is_token_authenticated(request):
+            return Session()
         session_id = request.cookies.get(self.settings.cookie_name)
         if not session_id or len(session_id) > 128:
             return Session()
@@ -172,6 +178,8 @@ class SessionStore:
         Error responses write nothing: their transaction is rolled back, and a cookie
         naming a row that was never committed would only make the next form fail.
         """
+        if is_token_authenticated(request):
+            return
         session: Session = request.session
         if session._record is None and session.modified and session._data:
             self._ensure_record(request, session)

@@ -115,3 +115,10 @@ def test_every_method_but_the_safe_ones_needs_the_token(auth_app, auth_client):
     assert auth_client.open("/cache", method="PURGE").status_code == 403
     assert purged == []
     assert auth_client.get("/cache").status_code == 200
+
+
+def test_a_bearer_header_neither_reads_nor_ends_the_cookie_session(auth_client):
+    log_in(auth_client, "ada")
+    forged = auth_client.post("/logout", headers={"Authorization": "Bearer dk_forged"})
+    assert forged.status_code == 303  # exempt from CSRF, so it must not touch the cookie's session
+    assert auth_client.get("/account").status_code == 200
