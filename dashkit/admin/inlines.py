@@ -20,6 +20,7 @@ from dashkit.admin.integrity import IntegrityRefusal
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.originals import BadOriginals, read_row_token, sign_originals, snapshot
 from dashkit.admin.writes import (
+    ConflictError,
     RowNotFound,
     create_row,
     delete_row,
@@ -61,6 +62,22 @@ class InlineRow:
     @property
     def has_errors(self) -> bool:
         return bool(self.result and self.result.errors)
+
+
+class ChildConflict(ConflictError):
+    """A child row changed or vanished since the parent's form was loaded."""
+
+    def __init__(self, label: str, pk_text: str, conflict: ConflictError):
+        super().__init__(conflict.current, conflict.submitted, conflict.fields)
+        gone = conflict.current is None
+        what = "was deleted" if gone else f"changed ({', '.join(conflict.fields)})"
+        self.message = (
+            f"Row {pk_text} of {label.lower()} {what} after you loaded this page; nothing was "
+            "saved. The rows below are as they are now: apply your changes to them again."
+        )
+
+    def __str__(self) -> str:
+        return self.message
 
 
 @dataclass
@@ -304,7 +321,7 @@ def save_inlines(
 ) -> list[AuditEntry]:
     """Write every changed, deleted or new child row; audit entries for the caller to record.
 
-    Runs inside the caller's savepoint; raises `ConflictError` or `IntegrityRefusal`
+    Runs inside the caller's savepoint; raises `ChildConflict` or `IntegrityRefusal`
     (with field names prefixed by the row) so the whole save is undone.
     """
     entries: list[AuditEntry] = []
@@ -332,6 +349,8 @@ def save_inlines(
                     written = update_row(session, child, row.pk, row.result.values, row.originals)
                     if written.changes:
                         entries.append((UPDATE, table, row.pk_text, written.changes))
+            except ConflictError as conflict:
+                raise ChildConflict(inline.label, row.pk_text, conflict) from conflict
             except IntegrityRefusal as refusal:
                 row.result.errors.update(refusal.field_errors)
                 for item in row.fields:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from dashkit.admin import field_views, form_data
 from dashkit.admin.forms import BoundField, FormResult, bind_fields, coerce_form
 from dashkit.admin.forms.fields import BinaryField, Field
-from dashkit.admin.inlines import InlineSet, inline_sets, save_inlines
+from dashkit.admin.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.integrity import IntegrityRefusal
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.lookup import page_template
@@ -229,6 +229,18 @@ def edit(request: Request, slug: str, pk: str) -> Response:
                 labels=_labels(fields),
             )
             child_events = save_inlines(request, model_admin, obj, inlines)
+    except ChildConflict as conflict:
+        return _form_page(
+            request,
+            model_admin,
+            obj=obj,
+            pk=key,
+            result=result,
+            token=token,
+            form_errors=[str(conflict)],
+            inlines=inline_sets(request, model_admin, obj),
+            status=409,
+        )
     except ConflictError as conflict:
         obj = reload_or_none(request, model_admin, key)
         if obj is None:

@@ -418,3 +418,23 @@ def test_a_refusal_about_a_column_the_form_hides_is_a_form_error(app, client):
     response = client.post("/admin/customer-emails/new", data=data)
     assert response.status_code == 422
     assert "<li>Name: This field is required.</li>" in response.get_data(as_text=True)
+
+
+def test_an_inline_row_changed_meanwhile_is_a_conflict_and_nothing_is_saved(dialect_app):
+    app, client = dialect_app, signed_in(dialect_app)
+    html = client.get("/admin/orders/1/edit").get_data(as_text=True)
+    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "10.50"}
+    data.update(
+        {"status": "new", "note": "changed", "lines-0-product": "item 1", "lines-0-qty": "7"}
+    )
+    data["lines-0-_originals"] = re.search(
+        r'name="lines-0-_originals" value="([^"]+)"', html
+    ).group(1)
+    with app.db_session() as session:
+        session.get(Line, (1, 1)).qty = 9
+    response = client.post("/admin/orders/1/edit", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Row 1,1 of lines changed (qty) after you loaded this page; nothing was saved." in page
+    with app.db_session() as session:
+        assert session.get(Order, 1).note == "first" and session.get(Line, (1, 1)).qty == 9
