@@ -122,3 +122,21 @@ def test_a_bearer_header_neither_reads_nor_ends_the_cookie_session(auth_client):
     forged = auth_client.post("/logout", headers={"Authorization": "Bearer dk_forged"})
     assert forged.status_code == 303  # exempt from CSRF, so it must not touch the cookie's session
     assert auth_client.get("/account").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE"])
+def test_put_patch_delete_need_the_htmx_header_token(auth_app, auth_client, method):
+    calls = []
+    auth_app.add_url_rule(
+        "/thing", endpoint="thing", methods=(method,), view=lambda request: calls.append(1) or "ok"
+    )
+    log_in(auth_client, "ada")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    htmx = {"HX-Request": "true"}
+    assert auth_client.open("/thing", method=method, headers=htmx).status_code == 403
+    wrong = htmx | {"X-CSRF-Token": "0" * 64}
+    assert auth_client.open("/thing", method=method, headers=wrong).status_code == 403
+    assert calls == []
+    right = htmx | {"X-CSRF-Token": token}
+    assert auth_client.open("/thing", method=method, headers=right).status_code == 200
+    assert calls == [1]

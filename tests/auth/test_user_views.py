@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from dashkit.auth import create_user, flash
+from dashkit.auth import create_user, flash, role_views, user_views
 from dashkit.auth.passwords import PasswordHasher
-from dashkit.state import User
+from dashkit.state import Role, User
 
 from .conftest import FAST_N, PASSWORDS, add_users, csrf_from, log_in, make_auth_app
 
@@ -247,3 +247,31 @@ def test_users_link_only_for_admins(auth_app):
     viewer = auth_app.test_client()
     log_in(viewer, "vera")
     assert 'href="/users/"' not in viewer.get("/account").get_data(as_text=True)
+
+
+def _management_urls() -> list[tuple[str, str]]:
+    """Every user- and role-management route with its methods, arguments filled in."""
+    urls = []
+    for rule, _view, methods in [*user_views.ROUTES, *role_views.ROUTES]:
+        path = rule.replace("<int:user_id>", "3").replace("<name>", "auditor")
+        urls += [(method, path) for method in methods]
+    return urls
+
+
+@pytest.mark.parametrize(("method", "path"), _management_urls())
+def test_every_management_url_is_refused_without_the_permission(auth_app, method, path):
+    with auth_app.state_session() as db:
+        db.add(Role(name="auditor", permissions=["*.view"]))
+    anonymous = auth_app.test_client()
+    token = csrf_from(anonymous.get("/login").get_data(as_text=True))
+    form = {"csrf_token": token, "roles": ["admin"], "password": "a long new secret", "delete": "1"}
+    response = anonymous.open(path, method=method, data=form)
+    assert response.status_code == 303 and "/login" in response.headers["Location"]
+    editor = auth_app.test_client()
+    log_in(editor, "eddie")
+    form["csrf_token"] = csrf_from(editor.get("/account").get_data(as_text=True))
+    response = editor.open(path, method=method, data=form)
+    assert response.status_code == 403 and "dashkit.manage_users" in response.get_data(as_text=True)
+    assert _user(auth_app, "vera").roles == ["viewer"]
+    with auth_app.state_session() as db:
+        assert db.get(Role, "auditor") is not None
