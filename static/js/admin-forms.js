@@ -26,7 +26,20 @@
     }
   }
 
-  document.addEventListener("htmx:afterSwap", function (event) { addFilters(event.detail.target); });
+  // keyboard users land in a cell editor when it opens, and back on the cell's pencil after
+  var editedCell = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    editedCell = target.closest ? target.closest("td") : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    addFilters(event.detail.target);
+    if (!editedCell || !editedCell.isConnected) { return; }
+    var input = editedCell.querySelector("[data-cell-editor] input:not([type=hidden]), [data-cell-editor] select");
+    var pencil = editedCell.querySelector(".cell-edit");
+    if (input) { input.focus(); } else if (pencil) { pencil.focus(); }
+    editedCell = null;
+  });
   document.addEventListener("DOMContentLoaded", function () { addFilters(document); });
 
   document.addEventListener("click", function (event) {
