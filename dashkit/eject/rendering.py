@@ -36,6 +36,9 @@ class SourceRenderer:
     def type(self, type_: sa.types.TypeEngine) -> str:
         if isinstance(type_, sa.types.NullType):
             return "sa.types.NullType()"  # Alembic spells it sa.NullType(), which does not exist
+        if type(type_).__module__.startswith("dashkit."):
+            # reflection's own refinements (e.g. SetText) are written as the type they refine
+            type_ = type_.adapt(type(type_).__mro__[1])
         return render._repr_type(type_, self._context)
 
     def server_default(self, default: sa.schema.FetchedValue) -> str | None:

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import mysql
 
+from dashkit.reflect.types import SetText
+
 logger = logging.getLogger("dashkit.reflect")
 
 # dashkit's own state tables and Alembic's version table are bookkeeping, never served as data.
@@ -144,12 +146,12 @@ def _reflect(connection: sa.Connection, selection: Selection) -> ReflectedSchema
     metadata = sa.MetaData()
     is_mysql = connection.dialect.name == "mysql"
     if is_mysql:
-        event.listen(metadata, "column_reflect", _tinyint_one_is_boolean)
+        event.listen(metadata, "column_reflect", _mysql_types)
     try:
         return _reflect_schemas(connection, metadata, selection)
     finally:
         if is_mysql:
-            event.remove(metadata, "column_reflect", _tinyint_one_is_boolean)
+            event.remove(metadata, "column_reflect", _mysql_types)
 
 
 def _reflect_schemas(
@@ -185,8 +187,10 @@ def _schemas(inspector: sa.Inspector, selection: Selection) -> list[str | None]:
     return [None if name == default else name for name in dict.fromkeys(selection.schemas)]
 
 
-def _tinyint_one_is_boolean(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
-    """MySQL spells BOOLEAN as TINYINT(1): show such columns as booleans."""
+def _mysql_types(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
+    """MySQL spells BOOLEAN as TINYINT(1): show such columns as booleans; SET values as text."""
     column_type = column_info["type"]
     if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
         column_info["type"] = sa.Boolean()
+    elif isinstance(column_type, mysql.SET) and not column_type.retrieve_as_bitwise:
+        column_info["type"] = column_type.adapt(SetText)

@@ -7,7 +7,7 @@ module and the forms never disagree; here we only add the reason a person reads.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.sql import sqltypes
 
 from dashkit.admin.forms.introspect import scalar_field
@@ -36,3 +36,28 @@ def describe_type(type_: sa.types.TypeEngine, dialect: sa.Dialect | None = None)
         return type_.compile(dialect=dialect)
     except (sa.exc.CompileError, sa.exc.UnsupportedCompilationError, TypeError):
         return type(type_).__name__
+
+
+class SetText(mysql.SET):
+    """MySQL SET values as the text MySQL itself uses, `cheese,olives`, not a Python set.
+
+    The admin shows and edits them in a text field; MySQL accepts the same text back.
+    """
+
+    cache_ok = True
+
+    def __init__(self, *values: str, **options: object):
+        super().__init__(*values, **options)
+        self.length = len(",".join(self.values))  # every member at once, not the longest one
+
+    def result_processor(self, dialect: sa.Dialect, coltype: object):  # type: ignore[override]
+        as_set = super().result_processor(dialect, coltype)
+        order = {value: position for position, value in enumerate(self.values)}
+
+        def process(value: object) -> str | None:
+            members = as_set(value) if as_set is not None else value
+            if members is None:
+                return None
+            return ",".join(sorted(members, key=lambda member: order.get(member, len(order))))
+
+        return process

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
@@ -205,4 +206,36 @@ def _insert_rows(connection: sa.Connection, metadata: sa.MetaData) -> None:
             {"happened": datetime.datetime(2024, 1, 1), "message": "started"},
         ],
     )
-    connection.execute(tables["dialect types"].insert(), [{"id": 1}])
+    connection.execute(
+        tables["dialect types"].insert(), {"id": 1, **_dialect_values(connection.dialect.name)}
+    )
+    connection.execute(tables["dialect types"].insert(), {"id": 2})
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            """UPDATE "dialect types" SET amount = 3, search = to_tsvector('simple', 'größe über alles')
+               WHERE id = 1"""
+        )
+
+
+def _dialect_values(dialect: str) -> dict[str, object]:
+    """A row with a value in every dialect-specific column (the second row has NULLs)."""
+    if dialect == "postgresql":
+        return {
+            "tags": ["red", "grün"],
+            "document": {"a": [1, 2], "ü": None},
+            "plain json": [1, "two"],
+            "token": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+            "address": "192.168.0.1",
+            "mood": "happy",
+            "wait": datetime.timedelta(days=1, hours=2),
+        }
+    if dialect == "mysql":
+        return {
+            "size": "M",
+            "toppings": "cheese,olives",
+            "vintage": 2024,
+            "count": 4_000_000,
+            "flag": 1,
+            "document": '{"a": 1}',
+        }
+    return {"document": {"a": [1, 2]}, "blob": b"\x00\x01binary"}
