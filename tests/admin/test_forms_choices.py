@@ -1,0 +1,51 @@
+"""Options of relation fields: a bounded size check, the chosen rows, search that never reads
+the whole table and treats % and _ literally, on every dialect."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from write_models import Customer, Order
+
+from dashkit.admin.forms import Targets, fields_for, search_targets
+from dashkit.admin.forms.choices import SEARCH_LIMIT, field_options, is_small
+
+
+def customer_field():
+    return next(field for field in fields_for(Order) if field.name == "customer_id")
+
+
+def test_search_matches_text_and_keys_literally(session: Session):
+    session.add_all([Customer(name=name) for name in ("100% cotton", "1000 nights", "a_b", "ab")])
+    session.add_all([Customer(name=f"filler {n}") for n in range(30)])
+    session.commit()
+    targets = Targets(session)
+    field = customer_field()
+    labels = lambda term: [label for _, label in search_targets(targets, field, term)]  # noqa: E731
+    assert labels("100%") == ["100% cotton (#1)"]
+    assert labels("a_b") == ["a_b (#3)"]
+    assert "ab (#4)" in labels("4")  # the key 4, beside names containing a 4
+    assert len(labels("")) == SEARCH_LIMIT
+
+
+def test_widget_is_a_select_for_small_tables_and_autocomplete_for_large(session: Session):
+    session.add(Customer(name="Alice"))
+    session.commit()
+    field = customer_field()
+    sizes: dict = {}
+    widget, options = field_options(Targets(session, sizes), field, 1)
+    assert (widget, options) == ("select", [("1", "Alice (#1)")])
+    session.add_all([Customer(name=f"c{n}") for n in range(220)])
+    session.commit()
+    assert is_small(Targets(session, sizes), field)  # remembered for a minute
+    widget, options = field_options(Targets(session), field, 1)
+    assert (widget, options) == ("autocomplete", [("1", "Alice (#1)")])
+
+
+def test_a_restriction_hides_rows_but_keeps_the_chosen_key(session: Session):
+    session.add_all([Customer(name="Alice"), Customer(name="Bob")])
+    session.commit()
+    nothing = Targets(session, restrict=lambda target, statement: statement.where(sa.false()))
+    widget, options = field_options(nothing, customer_field(), 2)
+    assert (widget, options) == ("select", [("2", "#2")])
+    assert search_targets(nothing, customer_field(), "Bob") == []
