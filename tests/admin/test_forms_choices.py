@@ -21,7 +21,7 @@ def test_search_matches_text_and_keys_literally(session: Session):
     session.commit()
     targets = Targets(session)
     field = customer_field()
-    labels = lambda term: [label for _, label in search_targets(targets, field, term)]  # noqa: E731
+    labels = lambda term: [label for _, label in search_targets(targets, field, term)]
     assert labels("100%") == ["100% cotton (#1)"]
     assert labels("a_b") == ["a_b (#3)"]
     assert "ab (#4)" in labels("4")  # the key 4, beside names containing a 4
