@@ -14,9 +14,9 @@ from dashkit.auth.messages import flash
 from dashkit.auth.permissions import MANAGE_USERS, grants
 from dashkit.auth.users import (
     AUDITED_FIELDS,
-    USERS_MODEL,
     UserError,
     create_user,
+    record_user_event,
     set_active,
     set_password,
     set_roles,
@@ -56,14 +56,7 @@ def user_create(request: Request) -> Response:
         except UserError as error:
             return _form(request, None, values, str(error), 400)
         created = {field: (None, getattr(user, field)) for field in AUDITED_FIELDS}
-        audit.record(
-            request,
-            audit.CREATE,
-            USERS_MODEL,
-            str(user.id),
-            created,
-            summary=f"created {user.username}",
-        )
+        record_user_event(request, audit.CREATE, user, f"created {user.username}", created)
         flash(request, f"User {user.username} created.", "success")
         return redirect(request.url_for("auth.user_list"))
     return _form(request, None, values)
@@ -96,14 +89,7 @@ def user_edit(request: Request, user_id: int) -> Response:
         if old != getattr(user, field)
     }
     if changes:
-        audit.record(
-            request,
-            audit.UPDATE,
-            USERS_MODEL,
-            str(user.id),
-            changes,
-            summary=f"edited {user.username}",
-        )
+        record_user_event(request, audit.UPDATE, user, f"edited {user.username}", changes)
     flash(request, f"User {user.username} saved.", "success")
     return redirect(request.url_for("auth.user_list"))
 
@@ -124,8 +110,7 @@ def user_reset_password(request: Request, user_id: int) -> Response:
         return _form(request, user, _stored(user), str(error), 400)
     if user.id == request.user.id:
         auth.sessions.login(request, user.id)
-    summary = f"reset the password of {user.username}"
-    audit.record(request, "password_reset", USERS_MODEL, str(user.id), {}, summary=summary)
+    record_user_event(request, "password_reset", user, f"reset the password of {user.username}")
     flash(request, f"Password of {user.username} reset; their sessions have ended.", "success")
     return redirect(request.url_for("auth.user_edit", user_id=user.id))
 

@@ -5,11 +5,13 @@ Every function takes the state database session and leaves committing to the cal
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from dashkit import audit
 from dashkit.auth.passwords import (
     MIN_LENGTH,
     PasswordHasher,
@@ -19,6 +21,9 @@ from dashkit.auth.passwords import (
 from dashkit.auth.sessions import delete_user_sessions
 from dashkit.errors import DashkitError
 from dashkit.state import User, utcnow
+
+if TYPE_CHECKING:
+    from dashkit.http import Request
 
 DEFAULT_HASHER = PasswordHasher()
 USERS_MODEL = "dashkit_users"
@@ -111,6 +116,17 @@ def end_sessions(db: Session, user: User) -> None:
     """Delete every server-side session of `user`."""
     db.flush()
     delete_user_sessions(db, user.id)
+
+
+def record_user_event(
+    target: Request | Session,
+    action: str,
+    user: User,
+    summary: str,
+    changes: Mapping[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """Write one audit event about `user`: sign-ins, password changes, edits."""
+    audit.record(target, action, USERS_MODEL, str(user.id), changes or {}, summary=summary)
 
 
 def authenticate(db: Session, username: str, password: str, hasher: PasswordHasher) -> User | None:

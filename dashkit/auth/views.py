@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import math
 
-from dashkit import audit
 from dashkit.auth import role_views, user_views
 from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
 from dashkit.auth.users import (
-    USERS_MODEL,
     UserError,
     authenticate,
     normalize_username,
+    record_user_event,
     set_password,
 )
 from dashkit.errors import UrlBuildError
@@ -61,9 +60,7 @@ def login(request: Request) -> Response:
     auth.sessions.login(request, user.id)
     request.__dict__["user"] = user
     request.__dict__.pop("permissions", None)
-    audit.record(
-        request, "sign_in", USERS_MODEL, str(user.id), {}, summary=f"{user.username} signed in"
-    )
+    record_user_event(request, "sign_in", user, f"{user.username} signed in")
     return redirect(next_url or home_url(request))
 
 
@@ -71,8 +68,7 @@ def login(request: Request) -> Response:
 def logout(request: Request) -> Response:
     """End the session (POST only, so a link or image cannot sign anyone out)."""
     if request.user is not None:
-        summary = f"{request.user.username} signed out"
-        audit.record(request, "sign_out", USERS_MODEL, str(request.user.id), {}, summary=summary)
+        record_user_event(request, "sign_out", request.user, f"{request.user.username} signed out")
     get_auth(request.app).sessions.end(request)
     flash(request, "You have been signed out.", "success")
     return redirect(request.url_for("auth.login"))
@@ -107,8 +103,7 @@ def change_password(request: Request) -> Response:
     except UserError as error:
         return _account_page(request, str(error), 400)
     auth.sessions.login(request, user.id)
-    summary = f"{user.username} changed their password"
-    audit.record(request, "password_change", USERS_MODEL, str(user.id), {}, summary=summary)
+    record_user_event(request, "password_change", user, f"{user.username} changed their password")
     flash(request, "Password changed. Your other sessions have been signed out.", "success")
     return redirect(request.url_for("auth.account"))
 
