@@ -123,10 +123,7 @@ def _describe(target: MigrationTarget) -> str:
 @target_options
 def upgrade(target: MigrationTarget, revision: str) -> None:
     """Upgrade to REVISION (default: head)."""
-    click.echo(f"Upgrading {_describe(target)} to {revision}")
-    config = _config(target)
-    command.upgrade(config, revision)
-    command.current(config)
+    _migrate(target, "Upgrading", command.upgrade, revision)
 
 
 @db.command()
@@ -134,9 +131,16 @@ def upgrade(target: MigrationTarget, revision: str) -> None:
 @target_options
 def downgrade(target: MigrationTarget, revision: str) -> None:
     """Downgrade to REVISION ('base' removes every table the migrations made)."""
-    click.echo(f"Downgrading {_describe(target)} to {revision}")
+    _migrate(target, "Downgrading", command.downgrade, revision)
+
+
+def _migrate(
+    target: MigrationTarget, verb: str, step: Callable[[Config, str], None], revision: str
+) -> None:
+    """Say what is about to happen, run the Alembic `step`, then show where it ended."""
+    click.echo(f"{verb} {_describe(target)} to {revision}")
     config = _config(target)
-    command.downgrade(config, revision)
+    step(config, revision)
     command.current(config)
 
 

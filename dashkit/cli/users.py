@@ -198,24 +198,20 @@ def set_password_command(store: UserStore, username: str, password_stdin: bool) 
     click.echo(f"password of {user.username} changed; their sessions have ended")
 
 
-@users.command("disable")
-@click.argument("username")
-@with_store
-def disable(store: UserStore, username: str) -> None:
-    """Stop USERNAME from signing in, and end their sessions."""
-    user = store.user(username)
-    set_active(store.db, user, False)
-    click.echo(f"disabled {user.username}")
+def _activation_command(name: str, active: bool, help_text: str) -> None:
+    """Register `users disable` / `users enable`, which differ only in the flag they set."""
+
+    @users.command(name, help=help_text)
+    @click.argument("username")
+    @with_store
+    def change_activation(store: UserStore, username: str) -> None:
+        user = store.user(username)
+        set_active(store.db, user, active)
+        click.echo(f"{name}d {user.username}")
 
 
-@users.command("enable")
-@click.argument("username")
-@with_store
-def enable(store: UserStore, username: str) -> None:
-    """Let a disabled USERNAME sign in again."""
-    user = store.user(username)
-    set_active(store.db, user, True)
-    click.echo(f"enabled {user.username}")
+_activation_command("disable", False, "Stop USERNAME from signing in, and end their sessions.")
+_activation_command("enable", True, "Let a disabled USERNAME sign in again.")
 
 
 @users.command("set-role")

@@ -25,7 +25,7 @@ def _users(url: str) -> dict[str, User]:
         engine.dispose()
 
 
-def test_create_list_set_role_disable(tmp_path):
+def test_create_list_set_role_disable_enable(tmp_path):
     url = f"sqlite:///{tmp_path / 'state.sqlite'}"
     upgrade_state(url)
     empty = _run("list", "--state", url)
@@ -50,8 +50,13 @@ def test_create_list_set_role_disable(tmp_path):
     assert (
         "root" in listing.output and "admin,editor" in listing.output and "active" in listing.output
     )
-    assert _run("disable", "root", "--state", url).exit_code == 0
+    disabled = _run("disable", "root", "--state", url)
+    assert disabled.exit_code == 0 and "disabled root" in disabled.output
     assert not _users(url)["root"].is_active
+    assert "disabled" in _run("list", "--state", url).output
+    enabled = _run("enable", "ROOT", "--state", url)
+    assert enabled.exit_code == 0 and "enabled root" in enabled.output
+    assert _users(url)["root"].is_active
 
 
 def test_password_prompt_policy_and_errors(tmp_path):
