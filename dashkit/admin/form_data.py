@@ -24,6 +24,7 @@ from dashkit.admin.forms import (
     row_label,
 )
 from dashkit.admin.forms.choices import SizeCache, Targets
+from dashkit.admin.integrity import MISSING_REFERENCE
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
 from dashkit.admin.writes import row_values, snapshot_keys
 from dashkit.auth import has_permission
@@ -125,9 +126,6 @@ def relation_targets(request: Request) -> Targets:
     return Targets(request.db, sizes, restrict)
 
 
-UNREACHABLE = "No such row to refer to; choose an existing one."
-
-
 def unreachable_targets(
     request: Request,
     fields: list[Field],
@@ -152,7 +150,7 @@ def unreachable_targets(
         column = getattr(item.target, item.target_key)
         statement = targets.select(item).with_only_columns(column).where(column.in_(new))
         if set(new) - set(request.db.scalars(statement)):
-            errors[item.name] = UNREACHABLE
+            errors[item.name] = MISSING_REFERENCE  # the same answer as for a row that is gone
     return errors
 
 

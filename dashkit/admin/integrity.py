@@ -18,6 +18,8 @@ from sqlalchemy.orm import Mapper
 
 from dashkit.errors import DashkitError
 
+MISSING_REFERENCE = "No such row to refer to; choose an existing one."
+
 UNIQUE, FOREIGN_KEY, REFERENCED, NOT_NULL, CHECK = (
     "unique",
     "foreign_key",
@@ -203,9 +205,7 @@ def explain_integrity_error(
         return IntegrityRefusal({key: "Not unique in combination." for key in keys}, [message])
     if violation.kind == FOREIGN_KEY:
         if keys:
-            return IntegrityRefusal(
-                {key: "No such row to refer to; choose an existing one." for key in keys}, []
-            )
+            return IntegrityRefusal({key: MISSING_REFERENCE for key in keys}, [])
         return IntegrityRefusal({}, ["A referenced row does not exist."])
     if violation.kind == REFERENCED:
         where = f" in {violation.other_table}" if violation.other_table else ""

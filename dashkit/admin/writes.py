@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dashkit.admin.forms.introspect import base_type
 from dashkit.admin.integrity import (
+    MISSING_REFERENCE,
     IntegrityRefusal,
     classify,
     explain_integrity_error,
@@ -359,10 +360,7 @@ class _Savepoint:
                 missing = missing_references(self.session, self.mapper, self.values)
                 if missing:
                     refusal = IntegrityRefusal(
-                        {
-                            key: "No such row to refer to; choose an existing one."
-                            for key in missing
-                        },
+                        {key: MISSING_REFERENCE for key in missing},
                         [],
                     )
             raise refusal from error
