@@ -155,6 +155,7 @@ def unreachable_targets(
 
 
 def secret(request: Request) -> str:
+    """The key the form's originals are signed with."""
     return request.app.config.require("SECRET_KEY")
 
 

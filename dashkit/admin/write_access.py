@@ -44,6 +44,7 @@ def row_scope(
 
 
 def load_or_404(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> Any:
+    """The row with key `pk` inside the admin's scope; 404 otherwise."""
     try:
         return load_row(request.db, model_admin.model, pk, scope=row_scope(request, model_admin))
     except RowNotFound:

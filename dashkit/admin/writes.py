@@ -68,6 +68,7 @@ class WriteResult:
 
 
 def primary_key_of(obj: Any) -> tuple[Any, ...]:
+    """The primary key values of a loaded row, in key column order."""
     return tuple(sa.inspect(type(obj)).primary_key_from_instance(obj))
 
 

@@ -69,6 +69,7 @@ class Targets:
     restrict: Restrict | None = None
 
     def select(self, field: RelationField) -> sa.Select[Any]:
+        """`SELECT target` as this viewer may see it."""
         statement = sa.select(field.target)
         return self.restrict(field.target, statement) if self.restrict else statement
 

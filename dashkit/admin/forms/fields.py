@@ -79,6 +79,7 @@ class Field:
         return self.parse(text.strip() if self.strip else text)
 
     def empty(self, *, creating: bool) -> Any:
+        """What an empty input means: NULL, the default on create, or a required error."""
         if self.nullable:
             return None
         if creating and self.has_default:
@@ -86,6 +87,7 @@ class Field:
         raise FieldError(REQUIRED)
 
     def parse(self, text: str) -> Any:
+        """The value of non-empty text; subclasses check it and raise `FieldError`."""
         return text
 
     def format(self, value: Any) -> str:
