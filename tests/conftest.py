@@ -13,7 +13,7 @@ import sys
 import textwrap
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from dashkit import App
+from dashkit.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -135,6 +136,20 @@ def postgres_url(tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def mariadb_url(tmp_path: Path) -> Iterator[str]:
     yield from _fresh_database("mariadb", tmp_path)
+
+
+@pytest.fixture
+def table_names() -> Callable[[str], set[str]]:
+    """A function giving the names of the tables in the database at a URL, read afresh."""
+
+    def names(url: str) -> set[str]:
+        engine = make_engine(url)
+        try:
+            return set(sa.inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
+
+    return names
 
 
 @pytest.fixture

@@ -18,15 +18,7 @@ from dashkit.resources import shipped_path
 from dashkit.state import STATE_VERSION_TABLE, StateBase
 
 
-def table_names(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        return set(sa.inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-
-
-def test_state_migrations_round_trip(database_url: str) -> None:
+def test_state_migrations_round_trip(database_url: str, table_names) -> None:
     config = alembic_config(state_target(database_url))
     upgrade_state(database_url)
     assert set(StateBase.metadata.tables) | {STATE_VERSION_TABLE} == table_names(database_url)
@@ -51,7 +43,9 @@ def test_check_fails_when_a_model_changes_without_a_revision(database_url: str) 
         command.check(alembic_config(target))
 
 
-def test_plain_alembic_takes_the_database_from_the_app_factory(tmp_path, monkeypatch) -> None:
+def test_plain_alembic_takes_the_database_from_the_app_factory(
+    tmp_path, monkeypatch, table_names
+) -> None:
     url = f"sqlite:///{tmp_path / 'plain.sqlite'}"
     (tmp_path / "plainapp.py").write_text(
         "from dashkit import App\nfrom dashkit.db import init_db\n\n"

@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import sqlalchemy as sa
 from click.testing import CliRunner
 
 from dashkit.cli import main
@@ -40,15 +39,7 @@ def create_app(config=None):
 """
 
 
-def table_names(url: str) -> set[str]:
-    engine = make_engine(url)
-    try:
-        return set(sa.inspect(engine).get_table_names())
-    finally:
-        engine.dispose()
-
-
-def test_state_commands_round_trip(database_url: str) -> None:
+def test_state_commands_round_trip(database_url: str, table_names) -> None:
     runner = CliRunner()
     upgraded = runner.invoke(main, ["db", "upgrade", "--url", database_url])
     assert upgraded.exit_code == 0, upgraded.output
@@ -83,7 +74,7 @@ def test_an_unreachable_database_is_one_line_with_the_password_masked() -> None:
 
 
 def test_app_models_get_their_own_revisions(
-    database_url: str, app_module, tmp_path: Path, monkeypatch
+    database_url: str, app_module, tmp_path: Path, monkeypatch, table_names
 ) -> None:
     monkeypatch.setenv("DASHKIT_DATABASE_URL", database_url)
     runner = CliRunner()
