@@ -160,6 +160,7 @@ class App(Scaffold):
         external: bool = False,
         anchor: str | None = None,
     ) -> str:
+        """Build a URL with `adapter`; a UrlBuildError names the endpoint and missing values."""
         try:
             url = adapter.build(endpoint, values, force_external=external)
         except BuildError:

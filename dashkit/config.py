@@ -32,6 +32,7 @@ class Config(Mapping[str, Any]):
         self._sources: dict[str, str] = {}
 
     def update(self, values: Mapping[str, Any], source: str) -> None:
+        """Set `values`, remembering `source` (a file, the environment, code) for messages."""
         for key, value in values.items():
             self._values[key] = value
             self._sources[key] = source
@@ -49,6 +50,7 @@ class Config(Mapping[str, Any]):
         self.update({key: value}, "code")
 
     def source_of(self, key: str) -> str:
+        """Where a setting came from, for error messages."""
         return self._sources.get(key, "nowhere")
 
     def require(self, key: str) -> Any:
@@ -62,10 +64,12 @@ class Config(Mapping[str, Any]):
         return value
 
     def get_str(self, key: str, default: str | None = None) -> str | None:
+        """A setting as text, or `default` when it is absent."""
         value = self._values.get(key, default)
         return None if value is None else str(value)
 
     def get_bool(self, key: str, default: bool = False) -> bool:
+        """A setting as a boolean (true/false, 1/0, yes/no, on/off); ConfigError otherwise."""
         value = self._values.get(key, default)
         if isinstance(value, bool):
             return value
@@ -76,9 +80,11 @@ class Config(Mapping[str, Any]):
         raise self._malformed(key, value, "a boolean (true/false, 1/0, yes/no)")
 
     def get_int(self, key: str, default: int | None = None) -> int | None:
+        """A setting as an integer; ConfigError when it is not one."""
         return self._convert(key, default, int, "an integer")
 
     def get_float(self, key: str, default: float | None = None) -> float | None:
+        """A setting as a number; ConfigError when it is not one."""
         return self._convert(key, default, float, "a number")
 
     def _convert(self, key: str, default: Any, kind: type, description: str) -> Any:

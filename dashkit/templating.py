@@ -37,6 +37,7 @@ class Templates:
         self.context_processors: list[ContextProcessor] = []
 
     def add_blueprint_folder(self, folder: Path) -> None:
+        """Search `folder` after the app's templates and before dashkit's own."""
         self._blueprint_loaders.append(FileSystemLoader(folder))
         self._refresh_loader()
 
@@ -57,6 +58,7 @@ class Templates:
         return context
 
     def render_string(self, request: Request, name: str, block: str | None, values: Mapping[str, Any]) -> str:
+        """Render template `name` (or only its `block`) with the request's context to text."""
         template = self.environment.get_template(name)
         context = self.context(request, values)
         if block is None:

@@ -42,6 +42,7 @@ class SessionSettings:
 
     @classmethod
     def from_config(cls, config: Config) -> SessionSettings:
+        """From SESSION_COOKIE_NAME, SESSION_COOKIE_SECURE ("auto") and the SESSION_* timeouts."""
         secure = config.get("SESSION_COOKIE_SECURE", "auto")
         return cls(
             cookie_name=config.get_str("SESSION_COOKIE_NAME") or cls.cookie_name,

@@ -30,6 +30,7 @@ class LoginThrottle:
 
     @classmethod
     def from_config(cls, config: Config) -> LoginThrottle:
+        """LOGIN_MAX_FAILURES, LOGIN_MAX_FAILURES_PER_ADDRESS and LOGIN_THROTTLE_MINUTES."""
         return cls(
             max_failures_per_account=config.get_int("LOGIN_MAX_FAILURES") or 5,
             max_failures_per_address=config.get_int("LOGIN_MAX_FAILURES_PER_ADDRESS") or 20,

@@ -135,7 +135,8 @@ def _check_grantable(request: Request, roles: list[str]) -> None:
     ]
     if beyond:
         raise UserError(
-            f"You can only grant roles whose permissions you have yourself, not: {', '.join(beyond)}."
+            "You can only grant roles whose permissions you have yourself, not: "
+            f"{', '.join(beyond)}."
         )
 
 

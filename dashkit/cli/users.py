@@ -46,6 +46,7 @@ class UserStore:
     min_password_length: int
 
     def user(self, username: str) -> User:
+        """The user named `username`; a clear CLI error when there is none."""
         user = find_user(self.db, username)
         if user is None:
             raise click.ClickException(
@@ -54,6 +55,7 @@ class UserStore:
         return user
 
     def check_roles(self, roles: tuple[str, ...]) -> list[str]:
+        """`roles` as a list when every one is known; a CLI error naming the unknown ones."""
         known = self.roles.names(self.db)
         unknown = [role for role in roles if role not in known]
         if unknown:
