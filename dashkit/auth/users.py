@@ -135,10 +135,11 @@ def authenticate(db: Session, username: str, password: str, hasher: PasswordHash
     Unknown and disabled users cost one hash check too, so the time taken does not tell
     whether a username exists. A hash made with other parameters is upgraded.
     """
+    dummy = hasher.dummy_hash  # made at the first attempt whoever it names, not only for strangers
     user = find_user(db, username)
     stored = user.password_hash if user is not None else None
     if stored is None:
-        hasher.verify(password, hasher.dummy_hash)
+        hasher.verify(password, dummy)
         return None
     if not hasher.verify(password, stored) or not user.is_active:
         return None

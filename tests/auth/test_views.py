@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from dashkit.auth.sessions import hash_session_id
 from dashkit.state import User, UserSession
 
-from .conftest import PASSWORDS, csrf_from, log_in, session_cookie
+from .conftest import PASSWORDS, add_users, csrf_from, log_in, make_auth_app, session_cookie
 
 
 def test_login_and_logout(auth_client):
@@ -225,3 +225,24 @@ def test_base_template_renders_without_auth(app, client):
     html = client.get("/plain").get_data(as_text=True)
     assert 'class="skip-link"' in html and "Sign out" not in html and "hx-headers" not in html
     assert 'id="messages" class="messages" aria-live="polite"></div>' in html
+
+
+@pytest.mark.parametrize("first_username", ["ada", "nobody"])
+def test_the_first_failed_sign_in_costs_the_same_known_or_not(
+    state_url, monkeypatch, first_username
+):
+    from dashkit.auth import passwords
+
+    app = make_auth_app(state_url)
+    add_users(app)
+    computed: list[int] = []
+    original = passwords._scrypt
+
+    def counting(*args):
+        computed.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(passwords, "_scrypt", counting)
+    log_in(app.test_client(), first_username, "a wrong password")
+    # a fresh process makes its dummy hash at the first attempt, whoever it names
+    assert len(computed) == 2
