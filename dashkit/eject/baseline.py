@@ -30,7 +30,9 @@ def render_baseline(tables: list[sa.Table], dialect: sa.Dialect, origin: str) ->
             if all(isinstance(expression, sa.Column) for expression in index.expressions)
         ]
         body = render_python_code(
-            ops.UpgradeOps(operations), migration_context=renderer.migration_context
+            ops.UpgradeOps(operations),
+            migration_context=renderer.migration_context,
+            render_item=renderer.render_item,
         )
         body = "\n".join(line for line in body.splitlines() if not line.strip().startswith("#"))
         condition = f"if _missing({table.name!r}, {table.schema!r}):"

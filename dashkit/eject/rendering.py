@@ -6,10 +6,15 @@ type reads identically in both and `dashkit db check` compares like with like.
 
 from __future__ import annotations
 
+import copy
+
 import sqlalchemy as sa
 from alembic.autogenerate import render
 from alembic.autogenerate.api import AutogenContext
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.dialects import postgresql
+
+from dashkit.reflect.types import declared_type
 
 
 class SourceRenderer:
@@ -23,7 +28,7 @@ class SourceRenderer:
                 "sqlalchemy_module_prefix": "sa.",
                 "alembic_module_prefix": "op.",
                 "user_module_prefix": None,
-                "render_item": None,
+                "render_item": self.render_item,
             },
         )
         self._context.imports = set()
@@ -36,10 +41,24 @@ class SourceRenderer:
     def type(self, type_: sa.types.TypeEngine) -> str:
         if isinstance(type_, sa.types.NullType):
             return "sa.types.NullType()"  # Alembic spells it sa.NullType(), which does not exist
-        if type(type_).__module__.startswith("dashkit."):
-            # reflection's own refinements (e.g. SetText) are written as the type they refine
-            type_ = type_.adapt(type(type_).__mro__[1])
-        return render._repr_type(type_, self._context)
+        return render._repr_type(_creatable(declared_type(type_)), self._context)
+
+    @staticmethod
+    def render_item(kind: str, item: object, context: AutogenContext) -> str | bool:
+        """Alembic's render hook: reflection's refined types are written as declared."""
+        if kind == "type" and isinstance(item, sa.types.TypeEngine):
+            declared = _creatable(declared_type(item))
+            if declared is not item:
+                return render._repr_type(declared, context)
+        return False
 
     def server_default(self, default: sa.schema.FetchedValue) -> str | None:
         return render._render_server_default(default, self._context)
+
+
+def _creatable(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """A reflected PostgreSQL domain says create_type=False; the ejected app may need to create it."""
+    if isinstance(type_, postgresql.DOMAIN) and not type_.create_type:
+        type_ = copy.copy(type_)
+        type_.create_type = True
+    return type_

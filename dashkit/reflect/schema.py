@@ -12,9 +12,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.dialects import mysql
 
-from dashkit.reflect.types import SetText
+from dashkit.reflect.types import refine_reflected_type
 
 logger = logging.getLogger("dashkit.reflect")
 
@@ -144,14 +143,11 @@ def schema_fingerprint(connection: sa.Connection, selection: Selection) -> str:
 
 def _reflect(connection: sa.Connection, selection: Selection) -> ReflectedSchema:
     metadata = sa.MetaData()
-    is_mysql = connection.dialect.name == "mysql"
-    if is_mysql:
-        event.listen(metadata, "column_reflect", _mysql_types)
+    event.listen(metadata, "column_reflect", _refine_type)
     try:
         return _reflect_schemas(connection, metadata, selection)
     finally:
-        if is_mysql:
-            event.remove(metadata, "column_reflect", _mysql_types)
+        event.remove(metadata, "column_reflect", _refine_type)
 
 
 def _reflect_schemas(
@@ -187,10 +183,5 @@ def _schemas(inspector: sa.Inspector, selection: Selection) -> list[str | None]:
     return [None if name == default else name for name in dict.fromkeys(selection.schemas)]
 
 
-def _mysql_types(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
-    """MySQL spells BOOLEAN as TINYINT(1): show such columns as booleans; SET values as text."""
-    column_type = column_info["type"]
-    if isinstance(column_type, mysql.TINYINT) and column_type.display_width == 1:
-        column_info["type"] = sa.Boolean()
-    elif isinstance(column_type, mysql.SET) and not column_type.retrieve_as_bitwise:
-        column_info["type"] = column_type.adapt(SetText)
+def _refine_type(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
+    column_info["type"] = refine_reflected_type(column_info["type"])

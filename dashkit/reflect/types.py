@@ -28,6 +28,7 @@ def column_read_only_reason(column: sa.Column, dialect: sa.Dialect | None = None
 
 def describe_type(type_: sa.types.TypeEngine, dialect: sa.Dialect | None = None) -> str:
     """The type as a person reads it in a schema: `VARCHAR(160)`, `TEXT[]`, `mood`."""
+    type_ = declared_type(type_)
     if isinstance(type_, sqltypes.NullType):
         return "unknown"
     if isinstance(type_, (postgresql.ENUM, postgresql.DOMAIN)) and type_.name:
@@ -61,3 +62,38 @@ class SetText(mysql.SET):
             return ",".join(sorted(members, key=lambda member: order.get(member, len(order))))
 
         return process
+
+
+class ShownAs(sa.TypeDecorator):
+    """A database type the admin edits as a simpler one: an integer domain as an integer,
+    MySQL's YEAR as a small integer. The driver's values are already of the simple type."""
+
+    impl = sa.types.NullType
+    cache_ok = True
+
+    def __init__(self, declared: sa.types.TypeEngine, shown: sa.types.TypeEngine):
+        super().__init__()
+        self.declared = declared
+        self.impl = shown
+
+
+def declared_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """The type as the database declares it, undoing reflection's refinements."""
+    if isinstance(type_, ShownAs):
+        return type_.declared
+    if isinstance(type_, SetText):
+        return type_.adapt(mysql.SET)
+    return type_
+
+
+def refine_reflected_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
+    """The type the admin should see for a reflected column type (often `type_` itself)."""
+    if isinstance(type_, mysql.TINYINT) and type_.display_width == 1:
+        return sa.Boolean()  # MySQL spells BOOLEAN as TINYINT(1)
+    if isinstance(type_, mysql.SET) and not type_.retrieve_as_bitwise:
+        return type_.adapt(SetText)
+    if isinstance(type_, mysql.YEAR):
+        return ShownAs(type_, sa.SmallInteger())
+    if isinstance(type_, postgresql.DOMAIN):
+        return ShownAs(type_, refine_reflected_type(type_.data_type))
+    return type_

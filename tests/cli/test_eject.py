@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import sqlalchemy as sa
 from click.testing import CliRunner
 from crawl.load_chinook import load_chinook
 from crawl.tricky_schema import create_tricky_schema
@@ -169,3 +170,35 @@ def test_password_is_not_written_into_the_package(postgres_url, tmp_path):
     assert "pw-secret-1" not in result.output
     for path in (tmp_path / "ejected_app").rglob("*.py"):
         assert "pw-secret-1" not in path.read_text()
+
+
+def test_baseline_of_the_tricky_schema_builds_an_empty_database(database_url, request, tmp_path):
+    dialect = sa.make_url(database_url).get_backend_name()
+    source = {
+        "sqlite": lambda: f"sqlite:///{tmp_path / 'source.sqlite'}",
+        "postgresql": lambda: request.getfixturevalue("postgres_url"),
+        "mysql": lambda: request.getfixturevalue("mariadb_url"),
+    }[dialect]()
+    engine = make_engine(source)
+    create_tricky_schema(engine)
+    engine.dispose()
+    result = CliRunner().invoke(main, ["eject", source, "--out", str(tmp_path / "ejected_app")])
+    assert result.exit_code == 0, result.output
+    app = "ejected_app.app:create_app()"
+    for arguments in (["db", "upgrade", "--app", app], ["db", "check", "--app", app]):
+        completed = _dashkit(tmp_path, database_url, *arguments)  # the empty database
+        assert completed.returncode == 0, completed.stdout + completed.stderr
+    engine = make_engine(database_url)
+    try:
+        created = {table.table.key for table in reflect(engine).tables}
+    finally:
+        engine.dispose()
+    assert created == {
+        "Customers",
+        "order",
+        "Bücher",
+        "order line",
+        "Staff",
+        "event log",
+        "dialect types",
+    }
