@@ -60,6 +60,7 @@ def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) ->
             only=model_admin.form_fields,
             exclude=skipped,
             timezone=app_timezone(request),
+            dialect=request.db.get_bind(sa.inspect(model_admin.model)).dialect.name,
         )
         fields = [_chosen_widget(model_admin, item) for item in fields]
         cache[key] = fields if creating else [item for item in fields if not item.primary_key]

@@ -117,7 +117,10 @@ def _child_fields(
 ) -> list[Field]:
     linked = {child_key for _, child_key in _links(relationship)}
     fields = fields_for(
-        relationship.mapper.class_, exclude=linked, timezone=form_data.app_timezone(request)
+        relationship.mapper.class_,
+        exclude=linked,
+        timezone=form_data.app_timezone(request),
+        dialect=request.db.get_bind(relationship.mapper).dialect.name,
     )
     return fields if creating else [item for item in fields if not item.primary_key]
 

@@ -51,12 +51,15 @@ def test_text_keeps_whitespace_and_normalises_newlines():
 
 
 def test_integer_range_follows_the_column_type():
-    small = IntegerField("qty", size="small")
+    small = IntegerField("qty", bits=16)
     assert small.coerce(" -12 ") == -12
     assert error_of(small, "40000") == "Enter a number between -32768 and 32767."
     assert error_of(small, "1.5") == "Enter a whole number, like 42."
     assert error_of(small, "1_000") == "Enter a whole number, like 42."
-    assert IntegerField("big", size="big").coerce(str(2**62)) == 2**62
+    assert IntegerField("big", bits=64).coerce(str(2**62)) == 2**62
+    unsigned = IntegerField("hits", unsigned=True)
+    assert unsigned.coerce("4000000000") == 4_000_000_000
+    assert error_of(unsigned, "-1") == "Enter a number between 0 and 4294967295."
 
 
 def test_float_rejects_text_and_infinity():

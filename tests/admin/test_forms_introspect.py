@@ -24,6 +24,7 @@ from dashkit.admin.forms import (
     TextField,
     UuidField,
     fields_for,
+    scalar_field,
 )
 
 
@@ -156,3 +157,21 @@ def test_stored_values_of_sample_databases_survive_an_unchanged_save(chinook_pat
                         checked += 1
         engine.dispose()
         assert checked > 1000
+
+
+def test_integer_ranges_follow_the_column_and_the_database():
+    from sqlalchemy.dialects import mysql
+
+    table = sa.Table(
+        "counters",
+        sa.MetaData(),
+        sa.Column("plain", sa.Integer),
+        sa.Column("tiny", mysql.TINYINT(unsigned=True)),
+        sa.Column("hits", mysql.INTEGER(unsigned=True)),
+    )
+    plain, tiny, hits = (scalar_field(column, name=column.name) for column in table.columns)
+    assert (plain.minimum, plain.maximum) == (-(2**31), 2**31 - 1)
+    assert (tiny.minimum, tiny.maximum) == (0, 255)
+    assert hits.maximum == 2**32 - 1
+    on_sqlite = scalar_field(table.c.plain, name="plain", dialect="sqlite")
+    assert on_sqlite.maximum == 2**63 - 1  # SQLite keeps every integer in 64 bits

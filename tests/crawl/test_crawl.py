@@ -59,9 +59,6 @@ def test_tricky_schema_read_only(database_url):
     assert _crawl(database_url, read_only=True) == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="admin forms: IntegerField checks the signed range even for INT UNSIGNED"
-)
 def test_unsigned_integer_above_the_signed_range_round_trips(mariadb_url):
     engine = make_engine(mariadb_url)
     with engine.begin() as connection:

@@ -127,21 +127,20 @@ class TextField(StringField):
 
 
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
-INTEGER_BOUNDS = {
-    "small": (-(2**15), 2**15 - 1),
-    "integer": (-(2**31), 2**31 - 1),
-    "big": (-(2**63), 2**63 - 1),
-}
 
 
 class IntegerField(Field):
-    """A whole number within the range of the column's integer type."""
+    """A whole number within the range of the column's integer type: `bits` wide, signed
+    or not (MySQL's UNSIGNED)."""
 
     input_type = "number"
 
-    def __init__(self, name: str, *, size: str = "integer", **options: Any):
+    def __init__(self, name: str, *, bits: int = 32, unsigned: bool = False, **options: Any):
         super().__init__(name, **options)
-        self.minimum, self.maximum = INTEGER_BOUNDS[size]
+        if unsigned:
+            self.minimum, self.maximum = 0, 2**bits - 1
+        else:
+            self.minimum, self.maximum = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
 
     def parse(self, text: str) -> int:
         if not WHOLE_NUMBER.fullmatch(text):

@@ -42,8 +42,28 @@ def is_generated(column: sa.Column[Any]) -> bool:
     return column.computed is not None or column.table.autoincrement_column is column
 
 
-def scalar_field(column: sa.Column[Any], *, name: str, timezone: tzinfo = UTC) -> Field | None:
-    """The field for a plain column, or None when its type is not editable in a form."""
+INTEGER_BITS = {"TINYINT": 8, "SMALLINT": 16, "MEDIUMINT": 24, "BIGINT": 64}
+
+
+def integer_bits(type_: sa.Integer, dialect: str | None = None) -> int:
+    """How wide an integer column is; SQLite stores every integer in 64 bits."""
+    if dialect == "sqlite" or isinstance(type_, sa.BigInteger):
+        return 64
+    if isinstance(type_, sa.SmallInteger):
+        return 16
+    return INTEGER_BITS.get(type(type_).__name__.upper(), 32)
+
+
+def scalar_field(
+    column: sa.Column[Any],
+    *,
+    name: str,
+    timezone: tzinfo = UTC,
+    dialect: str | None = None,
+) -> Field | None:
+    """The field for a plain column, or None when its type is not editable in a form.
+
+    `dialect` (a name like "sqlite") refines what the database really accepts."""
     type_ = base_type(column.type)
     options: dict[str, Any] = {
         "nullable": bool(column.nullable),
@@ -60,10 +80,8 @@ def scalar_field(column: sa.Column[Any], *, name: str, timezone: tzinfo = UTC) -
     if isinstance(type_, sa.Boolean):
         return BooleanField(name, **options)
     if isinstance(type_, sa.Integer):
-        size = "small" if isinstance(type_, sa.SmallInteger) else "integer"
-        if isinstance(type_, sa.BigInteger):
-            size = "big"
-        return IntegerField(name, size=size, **options)
+        unsigned = bool(getattr(type_, "unsigned", False)) and dialect != "sqlite"
+        return IntegerField(name, bits=integer_bits(type_, dialect), unsigned=unsigned, **options)
     if isinstance(type_, sa.Float) or (isinstance(type_, sa.Numeric) and not type_.asdecimal):
         return FloatField(name, **options)
     if isinstance(type_, sa.Numeric):
@@ -93,6 +111,7 @@ def fields_for(
     only: Iterable[str] | None = None,
     exclude: Iterable[str] = (),
     timezone: tzinfo = UTC,
+    dialect: str | None = None,
 ) -> list[Field]:
     """The editable fields of `model`, in column order, then its many-to-many relationships.
 
@@ -111,7 +130,7 @@ def fields_for(
         column = attribute.columns[0]
         if not isinstance(column, sa.Column) or is_generated(column) or column is version:
             continue
-        field = scalar_field(column, name=attribute.key, timezone=timezone)
+        field = scalar_field(column, name=attribute.key, timezone=timezone, dialect=dialect)
         if field is None:
             continue
         target = foreign_keys.get(column)
@@ -136,7 +155,7 @@ def fields_for(
         if len(target_mapper.primary_key) != 1:
             continue
         target_column = target_mapper.primary_key[0]
-        key = scalar_field(target_column, name=relationship.key, timezone=timezone)
+        key = scalar_field(target_column, name=relationship.key, timezone=timezone, dialect=dialect)
         if key is None:
             continue
         fields[relationship.key] = ManyToManyField(
