@@ -27,6 +27,8 @@ UNIQUE, FOREIGN_KEY, REFERENCED, NOT_NULL, CHECK = (
     "not_null",
     "check",
 )
+OUT_OF_RANGE = "out_of_range"
+"""A value the column cannot hold (too long, too large); drivers call it a DataError."""
 
 
 @dataclass
@@ -78,6 +80,8 @@ def _classify_postgresql(original: Any, sqlstate: str) -> Violation | None:
         return Violation(NOT_NULL, [diag.column_name] if diag.column_name else [], constraint)
     if sqlstate == "23514":
         return Violation(CHECK, [], constraint)
+    if sqlstate in ("22001", "22003"):  # string too long, number out of range
+        return Violation(OUT_OF_RANGE, [diag.column_name] if diag.column_name else [])
     return None
 
 
@@ -100,6 +104,9 @@ def _classify_mysql(code: int, message: str) -> Violation | None:
     if code in (3819, 4025):
         constraint = re.search(r"(?:CONSTRAINT `|constraint ')([^`']+)", message)
         return Violation(CHECK, [], constraint.group(1) if constraint else None)
+    if code in (1264, 1406):  # out of range, data too long
+        column = re.search(r"for column '(?:[^']*\.)?([^'.]+)'", message)
+        return Violation(OUT_OF_RANGE, [column.group(1)] if column else [])
     return None
 
 
@@ -216,6 +223,11 @@ def explain_integrity_error(
         if keys:
             return IntegrityRefusal({key: "This field is required." for key in keys}, [])
         return IntegrityRefusal({}, ["A required value is missing."])
+    if violation.kind == OUT_OF_RANGE:
+        message = "Too long or too large for this column."
+        if keys:
+            return IntegrityRefusal({key: message for key in keys}, [])
+        return IntegrityRefusal({}, ["A value is too long or too large for its column."])
     rule = check_rule(table, violation.constraint, columns)
     message = f"Must satisfy the rule: {rule}." if rule else "Breaks a rule of the table."
     if len(keys) == 1:

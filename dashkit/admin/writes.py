@@ -352,8 +352,10 @@ class _Savepoint:
             self.transaction.commit()
             return False
         self.transaction.rollback()
-        # MariaDB reports a failed CHECK as an OperationalError, not an IntegrityError
-        if isinstance(error, (sa.exc.IntegrityError, sa.exc.OperationalError)) and classify(error):
+        # MariaDB reports a failed CHECK as an OperationalError, not an IntegrityError;
+        # a value too long or too large for its column is a DataError everywhere
+        refused = (sa.exc.IntegrityError, sa.exc.OperationalError, sa.exc.DataError)
+        if isinstance(error, refused) and classify(error):
             refusal = explain_integrity_error(
                 error, self.mapper, labels=self.labels, deleting=self.deleting
             )

@@ -102,3 +102,16 @@ def test_an_unnamed_check_is_explained_by_its_rule(engine, session: Session):
     refusal = refused(create_row, session, Item, {"qty": -1})
     assert refusal.field_errors == {"qty": "Must satisfy the rule: qty >= 0."}
     assert count(session, Item) == 0
+
+
+def test_a_value_the_column_cannot_hold_is_refused_not_a_crash(session: Session):
+    """Past the form's own checks (a caller writing directly): too long for VARCHAR(50)."""
+    seed(session)
+    if session.get_bind().dialect.name == "sqlite":
+        pytest.skip("SQLite stores any length in a VARCHAR")
+    refusal = refused(create_row, session, Customer, {"name": "x" * 60})
+    if session.get_bind().dialect.name == "mysql":  # MariaDB names the column
+        assert refusal.field_errors == {"name": "Too long or too large for this column."}
+    else:  # PostgreSQL does not
+        assert refusal.form_errors == ["A value is too long or too large for its column."]
+    assert count(session, Customer) == 1
