@@ -19,7 +19,14 @@ def app(tmp_path):
     return make_write_app(f"sqlite:///{tmp_path / 'shop.sqlite'}")
 
 
-def test_options_choose_fields_and_widgets(app):
+@pytest.fixture
+def request_of(app):
+    """What form_fields reads of a request: the app and its data session."""
+    with app.db_session() as session:
+        yield SimpleNamespace(app=app, db=session)
+
+
+def test_options_choose_fields_and_widgets(request_of):
     class OrderForm(ModelAdmin):
         slug = "order-form"
         exclude = ("attachment",)
@@ -31,7 +38,7 @@ def test_options_choose_fields_and_widgets(app):
             ),
         }
 
-    request = SimpleNamespace(app=app)
+    request = request_of
     fields = {item.name: item for item in form_fields(request, OrderForm(Order), creating=False)}
     assert "attachment" not in fields and "ref" not in fields and "id" not in fields
     assert fields["note"].widget == "text"
@@ -41,12 +48,12 @@ def test_options_choose_fields_and_widgets(app):
     )  # built once
 
 
-def test_an_unusable_widget_choice_names_model_and_option(app):
+def test_an_unusable_widget_choice_names_model_and_option(request_of):
     class Wrong(ModelAdmin):
         widgets: ClassVar[dict[str, Any]] = {"total": "textarea"}
 
     with pytest.raises(OptionError, match="Wrong for model Order: option widgets: 'total'"):
-        form_fields(SimpleNamespace(app=app), Wrong(Order), creating=True)
+        form_fields(request_of, Wrong(Order), creating=True)
 
 
 def test_dependents_are_counted_with_a_bound_and_named(app):
