@@ -25,7 +25,7 @@ def _run_demo(home, *extra: str) -> tuple[int, str, object]:
     return port, output, process
 
 
-def test_demo_serves_the_shop_with_a_fresh_password_eachstart_dashkit(tmp_path):
+def test_demo_serves_the_shop_with_a_fresh_password_each_start(tmp_path):
     home = tmp_path / "home"
     port, output, process = _run_demo(home)
     try:
