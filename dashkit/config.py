@@ -125,7 +125,7 @@ def load_config_file(path: str | os.PathLike[str]) -> dict[str, Any]:
 def environment_settings(environ: Mapping[str, str]) -> dict[str, str]:
     """Settings given as DASHKIT_NAME=value, minus the prefix."""
     return {
-        key[len(ENV_PREFIX):]: value
+        key[len(ENV_PREFIX) :]: value
         for key, value in environ.items()
         if key.startswith(ENV_PREFIX) and key != ENV_PREFIX + "CONFIG"
     }

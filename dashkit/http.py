@@ -20,9 +20,15 @@ class Response(_WerkzeugResponse):
 
     default_mimetype = "text/html"
 
-    def __init__(self, response: Any = None, status: int | str | None = None, headers: Any = None,
-                 mimetype: str | None = None, content_type: str | None = None,
-                 direct_passthrough: bool = False) -> None:
+    def __init__(
+        self,
+        response: Any = None,
+        status: int | str | None = None,
+        headers: Any = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
         if mimetype is None and content_type is None and not headers:
             mimetype = self.default_mimetype  # spares Werkzeug a costly header lookup
         super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
@@ -90,7 +96,9 @@ class Request(_WerkzeugRequest):
         )
 
 
-def json_response(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+def json_response(
+    data: Any, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
     """Serialize `data` as a JSON response."""
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return Response(body, status=status, headers=headers, mimetype="application/json")

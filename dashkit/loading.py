@@ -33,7 +33,9 @@ def _import(module_name: str) -> ModuleType:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as error:
         if error.name and (module_name + ".").startswith(error.name + "."):
-            raise AppLoadError(f"cannot import {module_name!r}: no such module (from {os.getcwd()})") from None
+            raise AppLoadError(
+                f"cannot import {module_name!r}: no such module (from {os.getcwd()})"
+            ) from None
         raise
 
 
@@ -41,7 +43,9 @@ def _default_app(module: ModuleType, module_name: str) -> App:
     for name in DEFAULT_NAMES:
         if hasattr(module, name):
             return _evaluate(module, f"{name}()" if name == "create_app" else name, module_name)
-    raise AppLoadError(f"module {module_name!r} has neither create_app() nor app; name one: {module_name}:NAME")
+    raise AppLoadError(
+        f"module {module_name!r} has neither create_app() nor app; name one: {module_name}:NAME"
+    )
 
 
 def _evaluate(module: ModuleType, attribute: str, spec: str) -> App:

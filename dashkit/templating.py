@@ -57,7 +57,9 @@ class Templates:
         context.update(values)
         return context
 
-    def render_string(self, request: Request, name: str, block: str | None, values: Mapping[str, Any]) -> str:
+    def render_string(
+        self, request: Request, name: str, block: str | None, values: Mapping[str, Any]
+    ) -> str:
         """Render template `name` (or only its `block`) with the request's context to text."""
         template = self.environment.get_template(name)
         context = self.context(request, values)
