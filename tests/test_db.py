@@ -121,6 +121,17 @@ def test_sqlite_files_get_foreign_keys_and_wal(tmp_path) -> None:
     engine.dispose()
 
 
+def test_an_existing_sqlite_file_keeps_its_journal_mode(chinook_path) -> None:
+    header_before = chinook_path.read_bytes()[:100]
+    engine = make_engine(chinook_path)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
+        connection.exec_driver_sql("SELECT count(*) FROM Track").scalar()
+    engine.dispose()
+    assert chinook_path.read_bytes()[:100] == header_before
+
+
 def test_startup_fails_clearly_when_the_database_is_down() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))

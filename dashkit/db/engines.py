@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +22,12 @@ def make_engine(
     timeout: float | None = DEFAULT_TIMEOUT,
     statement_timeout: bool = True,
 ) -> sa.Engine:
-    """An engine with pre-ping and bounded waits; SQLite gets foreign keys, WAL and a busy timeout.
+    """An engine with pre-ping and bounded waits; SQLite gets foreign keys and a busy timeout.
 
     `timeout` bounds connecting and, with `statement_timeout`, each statement (migrations
-    turn that off: DDL on a big table may legitimately take longer).
+    turn that off: DDL on a big table may legitimately take longer). A SQLite file that
+    does not exist yet is switched to WAL when it is created; an existing file keeps its
+    journal mode, because changing it rewrites the header of someone else's database.
     """
     parsed = normalise_url(url)
     check_driver(parsed)
@@ -60,9 +63,7 @@ def make_engine(
         connect_args.setdefault("charset", "utf8mb4")
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
     if backend == "sqlite":
-        sa.event.listen(
-            engine, "connect", _sqlite_pragmas(file_database=not _is_memory_sqlite(parsed))
-        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas(wal=_is_new_sqlite_file(parsed)))
     return engine
 
 
@@ -70,11 +71,17 @@ def _is_memory_sqlite(url: sa.URL) -> bool:
     return url.database in (None, "", ":memory:") or "mode=memory" in str(url.query)
 
 
-def _sqlite_pragmas(*, file_database: bool):
+def _is_new_sqlite_file(url: sa.URL) -> bool:
+    if _is_memory_sqlite(url) or url.query.get("mode") == "ro":
+        return False
+    return not Path((url.database or "").removeprefix("file:")).exists()
+
+
+def _sqlite_pragmas(*, wal: bool):
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        if file_database:
+        if wal:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
