@@ -83,6 +83,7 @@ def headers_middleware(
             try:
                 response = call_next(request)
             except Exception as error:  # noqa: BLE001 - handled like a view error, not swallowed
+                request.error = error  # teardown hooks see it, as when App.wsgi_app catches it
                 response = request.app.handle_exception(request, error)
         apply_headers(response, headers, secure=request.is_secure)
         return response
