@@ -87,3 +87,15 @@ def log_in(client, username: str, password: str | None = None, next_url: str | N
 def session_cookie(client, name: str = "dashkit_session") -> str | None:
     cookie = client.get_cookie(name)
     return cookie.value if cookie else None
+
+
+@pytest.fixture
+def manager(state_url):
+    """An app where `mona` may manage users but holds no other permission but viewing."""
+    app = make_auth_app(state_url, ROLES={"usermanager": ["dashkit.manage_users", "*.view"]})
+    add_users(app)
+    with app.state_session() as db:
+        create_user(db, "mona", PASSWORDS["vera"], ["usermanager"], hasher=PasswordHasher(n=FAST_N))
+    client = app.test_client()
+    log_in(client, "mona", PASSWORDS["vera"])
+    return app, client, csrf_from(client.get("/account").get_data(as_text=True))

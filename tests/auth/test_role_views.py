@@ -72,3 +72,25 @@ def test_roles_screen_is_for_admins_only(auth_app):
     assert denied.status_code == 403
     with auth_app.state_session() as db:
         assert db.get(Role, "sneaky") is None
+
+
+def test_a_user_manager_cannot_widen_a_role_or_touch_a_stronger_one(manager):
+    app, client, token = manager
+    with app.state_session() as db:
+        db.add(Role(name="helpers", permissions=["dashkit.manage_users", "*.view"]))
+        db.add(Role(name="deleters", permissions=["*.delete"]))
+        db.scalar(sa.select(User).where(User.username == "mona")).roles = ["helpers"]
+    widened = client.post(
+        "/users/roles/helpers", data={"csrf_token": token, "permissions": "dashkit.manage_users\n*"}
+    )
+    assert (
+        widened.status_code == 400
+        and "permissions you have yourself, not: *" in widened.get_data(as_text=True)
+    )
+    assert (
+        client.post("/users/roles/deleters", data={"csrf_token": token, "delete": "1"}).status_code
+        == 403
+    )
+    with app.state_session() as db:
+        assert db.get(Role, "helpers").permissions == ["dashkit.manage_users", "*.view"]
+        assert db.get(Role, "deleters") is not None

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from dashkit.auth import create_user, flash, role_views, user_views
-from dashkit.auth.passwords import PasswordHasher
+from dashkit.auth import flash, role_views, user_views
 from dashkit.state import Role, User
 
-from .conftest import FAST_N, PASSWORDS, add_users, csrf_from, log_in, make_auth_app
+from .conftest import PASSWORDS, csrf_from, log_in
 
 
 def _admin(app):
@@ -97,18 +96,6 @@ def test_admin_cannot_lock_themselves_out(auth_app):
         as_text=True
     )
     assert _user(auth_app, "ada").is_active
-
-
-@pytest.fixture
-def manager(state_url):
-    """An app where `mona` may manage users but holds no other permission but viewing."""
-    app = make_auth_app(state_url, ROLES={"usermanager": ["dashkit.manage_users", "*.view"]})
-    add_users(app)
-    with app.state_session() as db:
-        create_user(db, "mona", PASSWORDS["vera"], ["usermanager"], hasher=PasswordHasher(n=FAST_N))
-    client = app.test_client()
-    log_in(client, "mona", PASSWORDS["vera"])
-    return app, client, csrf_from(client.get("/account").get_data(as_text=True))
 
 
 def test_a_user_manager_cannot_grant_more_than_they_hold(manager):
