@@ -76,14 +76,14 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         editor = page.locator("form.cell-editor")
         editor.wait_for()
         if javascript:  # the keyboard lands in the editor
-            assert page.evaluate("document.activeElement.name") == "email"
+            page.wait_for_function("document.activeElement.name === 'email'", timeout=5000)
         editor.locator("input[name=email]").fill("alice@shop.example")
         page.screenshot(path=str(artifacts_dir / f"admin-cell-editor-{mode}.png"))
         editor.locator("button[type=submit]").click()
         if javascript:
             page.wait_for_selector("td .cell-value:has-text('alice@shop.example')")
             page.wait_for_selector("text=Saved email of customer 1.")  # the toast
-            assert page.evaluate("document.activeElement.className") == "cell-edit"
+            page.wait_for_function("document.activeElement.className === 'cell-edit'", timeout=5000)
             assert page.url == f"{server.url}/admin/customers/"
         else:
             page.wait_for_url(f"{server.url}/admin/customers/")
