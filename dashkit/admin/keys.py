@@ -1,7 +1,8 @@
 """Primary keys as one URL path segment: `42`, or `7,2024-01-31` for a composite key.
 
 Each value is written as text with `~`, `,` and `/` escaped as `~XX` (hex), so any value
-fits in one segment and the commas that separate composite parts are unambiguous.
+fits in one segment and the commas that separate composite parts are unambiguous. A NULL
+(possible in the stand-in key of a reflected view or keyless table) is written `~N`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
 
 _SPECIAL = re.compile(r"[~,/]")
 _ESCAPED = re.compile(r"~([0-9A-F]{2})")
+NULL_PART = "~N"
 
 
 def encode_pk(values: Iterable[Any]) -> str:
@@ -25,6 +27,9 @@ def encode_pk(values: Iterable[Any]) -> str:
     for value in values:
         if type(value) is int:
             parts.append(str(value))
+            continue
+        if value is None:
+            parts.append(NULL_PART)
             continue
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
         parts.append(_SPECIAL.sub(lambda match: f"~{ord(match.group()):02X}", text))
@@ -39,6 +44,9 @@ def decode_pk(model_admin: ModelAdmin, text: str) -> tuple[Any, ...]:
         raise ValueError(f"expected {len(names)} key value(s), got {len(parts)}")
     values = []
     for name, part in zip(names, parts, strict=True):
+        if part == NULL_PART:
+            values.append(None)
+            continue
         raw = _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), part)
         values.append(parse_value(model_admin.info.columns[name], raw))
     return tuple(values)

@@ -25,6 +25,13 @@ def test_composite_key_with_separators_round_trips_in_one_segment(region: str):
     assert decode_pk(admin, text) == (region, date(2024, 3, 1))
 
 
+@pytest.mark.parametrize("region", [None, "~N", "N"])
+def test_a_null_part_round_trips_apart_from_the_text_that_looks_like_it(region):
+    admin = ModelAdmin(Price)
+    text = encode_pk([region, date(2024, 3, 1)])
+    assert decode_pk(admin, text) == (region, date(2024, 3, 1))
+
+
 @pytest.mark.parametrize("text", ["abc", "1,2", "", "4.5"])
 def test_malformed_keys_raise_value_error(text: str):
     with pytest.raises(ValueError):

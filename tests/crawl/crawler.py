@@ -112,10 +112,12 @@ def _crawl_table(
             _get(client, f"{base}?sort=-{field.name}", problems)
     _get(client, f"{base}?q=a", problems)
     identity = list(sa.inspect(model_admin.model).primary_key)
-    # a stand-in key with a NULL in it cannot name a row in a URL yet: take a row without one
-    complete = sa.and_(*(column.is_not(None) for column in identity))
+    # prefer a row whose (stand-in) key has a NULL in it: its URL is the harder one
+    partly_null = sa.or_(*(column.is_(None) for column in identity))
     with Session(engine) as session:
-        row = session.scalars(sa.select(model_admin.model).where(complete).limit(1)).first()
+        statement = sa.select(model_admin.model).limit(1)
+        row = session.scalars(statement.where(partly_null)).first()
+        row = row if row is not None else session.scalars(statement).first()
         if row is None:
             return problems
         pk = pk_of(model_admin, row)
