@@ -1,4 +1,4 @@
-"""examples/hello: the app scripts/demo.sh serves."""
+"""examples/hello: the smallest dashkit app, a page, an htmx fragment and a JSON route."""
 
 from __future__ import annotations
 
