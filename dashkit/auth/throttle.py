@@ -37,8 +37,36 @@ class LoginThrottle:
             window=timedelta(minutes=config.get_int("LOGIN_THROTTLE_MINUTES") or 15),
         )
 
-    def blocked_for(self, db: Session, username: str, address: str) -> timedelta | None:
-        """How long this account or address must wait, or None when it may try now."""
+    def reserve(self, db: Session, username: str, address: str) -> timedelta | None:
+        """Count an attempt as failed before its password is checked; None when it may go on.
+
+        The failure is committed at once, then counted again with every other attempt
+        committed meanwhile, so parallel guesses cannot all pass a check made before
+        any of them was recorded. A success later forgets it (`record(succeeded=True)`).
+        Otherwise it returns how long this account or address must wait.
+        """
+        waiting = self.blocked_for(db, username, address)
+        if waiting is not None:
+            return waiting
+        db.add(
+            LoginAttempt(
+                username=username[:USERNAME_LENGTH],
+                client_address=address[:ADDRESS_LENGTH],
+                succeeded=False,
+                attempted_at=utcnow(),
+            )
+        )
+        db.commit()
+        return self.blocked_for(db, username, address, counting_own=True)
+
+    def blocked_for(
+        self, db: Session, username: str, address: str, *, counting_own: bool = False
+    ) -> timedelta | None:
+        """How long this account or address must wait, or None when it may try now.
+
+        With `counting_own`, one of the failures in the window is the caller's own
+        reserved attempt, so one more is allowed.
+        """
         now = utcnow()
         since = now - self.window
         failures = sa.select(LoginAttempt.attempted_at).where(
@@ -59,24 +87,23 @@ class LoginThrottle:
                 failures.where(condition)
                 .order_by(LoginAttempt.attempted_at.desc())
                 .limit(1)
-                .offset(limit - 1)
+                .offset(limit - 1 + counting_own)
             )
             if nth_latest is not None:
                 candidate = nth_latest + self.window
                 until = candidate if until is None else max(until, candidate)
         return None if until is None else until - now
 
-    def record(self, db: Session, username: str, address: str, succeeded: bool) -> None:
-        """Remember one attempt; success forgets the account's earlier failures."""
+    def record_success(self, db: Session, username: str, address: str) -> None:
+        """Remember a successful sign-in; it forgets the account's failures, reserved ones too."""
         username, address = username[:USERNAME_LENGTH], address[:ADDRESS_LENGTH]
-        if succeeded:
-            db.execute(
-                sa.delete(LoginAttempt).where(
-                    LoginAttempt.username == username, LoginAttempt.succeeded.is_(False)
-                )
+        db.execute(
+            sa.delete(LoginAttempt).where(
+                LoginAttempt.username == username, LoginAttempt.succeeded.is_(False)
             )
+        )
         attempt = LoginAttempt(
-            username=username, client_address=address, succeeded=succeeded, attempted_at=utcnow()
+            username=username, client_address=address, succeeded=True, attempted_at=utcnow()
         )
         db.add(attempt)
         db.flush()

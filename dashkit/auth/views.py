@@ -42,18 +42,16 @@ def login(request: Request) -> Response:
     if not username or not password:
         return _login_page(request, next_url, username, "Enter your username and password.", 400)
     address = request.remote_addr or ""
-    blocked_for = auth.throttle.blocked_for(db, username, address)
+    blocked_for = auth.throttle.reserve(db, username, address)
     if blocked_for is not None:
         minutes = max(1, math.ceil(blocked_for.total_seconds() / 60))
         unit = "minute" if minutes == 1 else "minutes"
         message = f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
         return _login_page(request, next_url, username, message, 429)
     user = authenticate(db, username, password, auth.hasher)
-    if user is None:
-        auth.throttle.record(db, username, address, succeeded=False)
-        db.commit()  # the failure must count even though no session is written
+    if user is None:  # the failure was recorded (and committed) by reserve()
         return _login_page(request, next_url, username, LOGIN_FAILED, 200)
-    auth.throttle.record(db, username, address, succeeded=True)
+    auth.throttle.record_success(db, username, address)
     auth.throttle.purge(db)
     auth.sessions.purge_expired(db)
     user.last_login_at = utcnow()

@@ -99,3 +99,29 @@ def test_case_and_space_variants_count_as_one_account(auth_app):
     for variant in ("Eddie", " eddie", "EDDIE ", "eDdIe", "\teddie"):
         log_in(auth_app.test_client(), variant, "a wrong password")
     assert log_in(auth_app.test_client(), "eddie").status_code == 429
+
+
+def test_parallel_guesses_are_checked_no_more_than_the_limit(database_url):
+    import threading
+
+    upgrade_state(database_url)
+    app = make_auth_app(database_url, LOGIN_MAX_FAILURES=3)
+    add_users(app)
+    clients = [app.test_client() for _ in range(12)]
+    tokens = [csrf_from(client.get("/login").get_data(as_text=True)) for client in clients]
+    start = threading.Barrier(len(clients))
+    statuses: list[int] = []
+
+    def guess(client, token) -> None:
+        form = {"username": "eddie", "password": "a wrong password", "csrf_token": token}
+        start.wait(timeout=10)
+        statuses.append(client.post("/login", data=form).status_code)
+
+    threads = [threading.Thread(target=guess, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(statuses) == len(clients)
+    assert statuses.count(200) <= 3  # each 200 is a password actually checked
+    assert log_in(app.test_client(), "eddie").status_code == 429
