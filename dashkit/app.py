@@ -113,7 +113,10 @@ class App(Scaffold):
         if blueprint.name in self.blueprints:
             raise ValueError(f"a blueprint named {blueprint.name!r} is already registered")
         self.blueprints[blueprint.name] = blueprint
-        self._hook_chains[blueprint.name] = ((self.hooks, blueprint.hooks), (blueprint.hooks, self.hooks))
+        self._hook_chains[blueprint.name] = (
+            (self.hooks, blueprint.hooks),
+            (blueprint.hooks, self.hooks),
+        )
         for spec in blueprint.routes:
             endpoint = f"{blueprint.name}.{spec.endpoint}"
             rule = blueprint.url_prefix + spec.rule
@@ -179,19 +182,25 @@ class App(Scaffold):
             needed |= rule.arguments - set(rule.defaults or ())
         missing = sorted(needed - set(values))
         if missing:
-            return f"cannot build a URL for endpoint {endpoint!r}: missing values {', '.join(missing)}"
+            return (
+                f"cannot build a URL for endpoint {endpoint!r}: missing values {', '.join(missing)}"
+            )
         return f"cannot build a URL for endpoint {endpoint!r} with values {values!r}"
 
     # -- request handling ---------------------------------------------------------------
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         if self._wsgi is None:
             self._wsgi = self.static_files.wrap(self.wsgi_app)
         if environ.get("PATH_INFO", "").startswith(STATIC_PREFIX):
             return self._wsgi(environ, start_response)
         return self.wsgi_app(environ, start_response)  # WhiteNoise only knows /static/ URLs
 
-    def wsgi_app(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def wsgi_app(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         """Handle one request without static files (WhiteNoise sits in front of this)."""
         request = self.request_class(environ)
         request.app = self
@@ -201,7 +210,7 @@ class App(Scaffold):
         request.view_args = {}
         try:
             response = self._chain()(request)
-        except Exception as raised:
+        except Exception as raised:  # noqa: BLE001 - every error becomes a response
             request.error = raised
             response = self.handle_exception(request, raised)
         finally:
@@ -220,7 +229,7 @@ class App(Scaffold):
         """Match the URL, run hooks and the view, and turn errors into responses."""
         try:
             response = self._dispatch(request)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - every error becomes a response
             response = self.handle_exception(request, error)
         for hooks in self._hooks_for(request, reverse=True):
             if hooks.after:
@@ -234,7 +243,9 @@ class App(Scaffold):
         request.endpoint = rule.endpoint
         request.view_args = arguments
         if request.method == "OPTIONS" and rule.endpoint in self._auto_options:
-            return Response(status=200, headers={"Allow": ", ".join(sorted(adapter.allowed_methods()))})
+            return Response(
+                status=200, headers={"Allow": ", ".join(sorted(adapter.allowed_methods()))}
+            )
         for hooks in self._hooks_for(request):
             for before in hooks.before:
                 result = before(request)
@@ -291,9 +302,7 @@ class App(Scaffold):
         if self.propagate_exceptions:
             raise error
         request.error = error
-        logger.error(
-            "unhandled exception on %s %s", request.method, request.path, exc_info=error
-        )
+        logger.error("unhandled exception on %s %s", request.method, request.path, exc_info=error)
         return self.error_response(request, InternalServerError())
 
     def _error_handler_for(self, request: Request, error: Exception) -> Callable[..., Any] | None:
@@ -343,7 +352,11 @@ class App(Scaffold):
         return Client(self, Response, use_cookies=True)
 
     def run(
-        self, host: str = "127.0.0.1", port: int = 8000, debug: bool | None = None, reload: bool = False
+        self,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        debug: bool | None = None,
+        reload: bool = False,
     ) -> None:
         """Serve with Werkzeug's development server; never use it in production.
 
