@@ -19,9 +19,16 @@ def test_app_is_a_wsgi_callable(app: App):
     def index(request: Request):
         return "hello"
 
-    body, status, headers = run_wsgi_app(app, {"REQUEST_METHOD": "GET", "PATH_INFO": "/",
-                                               "SERVER_NAME": "localhost", "SERVER_PORT": "80",
-                                               "wsgi.url_scheme": "http"})
+    body, status, headers = run_wsgi_app(
+        app,
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/",
+            "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http",
+        },
+    )
     assert status == "200 OK"
     assert b"".join(body) == b"hello"
     assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -89,7 +96,10 @@ def test_unusable_return_value_is_a_type_error_naming_the_view(app: App, returne
     with pytest.raises(TypeError) as raised:
         app.test_client().get("/")
     assert complaint in str(raised.value)
-    assert "test_app.test_unusable_return_value_is_a_type_error_naming_the_view.<locals>.broken_view" in str(raised.value)
+    assert (
+        "test_app.test_unusable_return_value_is_a_type_error_naming_the_view.<locals>.broken_view"
+        in str(raised.value)
+    )
 
 
 def test_unknown_url_is_404_page(app: App, client):

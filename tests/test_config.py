@@ -50,7 +50,9 @@ def test_mapping():
 
 
 def test_environment_variables_lose_their_prefix():
-    config = build_config(None, environ={"DASHKIT_PAGE_SIZE": "30", "DASHKIT_CONFIG": "", "OTHER": "x"})
+    config = build_config(
+        None, environ={"DASHKIT_PAGE_SIZE": "30", "DASHKIT_CONFIG": "", "OTHER": "x"}
+    )
     assert config.get_int("PAGE_SIZE") == 30
     assert "CONFIG" not in config
     assert "OTHER" not in config
@@ -113,8 +115,21 @@ def test_bad_config_files_are_config_errors(tmp_path: Path, name, text, message)
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1", True), ("true", True), (" Yes ", True), ("ON", True), (True, True), (1, True),
-     ("0", False), ("false", False), ("no", False), ("off", False), ("", False), (False, False), (0, False)],
+    [
+        ("1", True),
+        ("true", True),
+        (" Yes ", True),
+        ("ON", True),
+        (True, True),
+        (1, True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("off", False),
+        ("", False),
+        (False, False),
+        (0, False),
+    ],
 )
 def test_get_bool(value, expected):
     assert build_config({"FLAG": value}, environ={}).get_bool("FLAG") is expected
@@ -149,13 +164,20 @@ def test_get_int_and_get_float_convert_strings():
 
 @pytest.mark.parametrize(
     ("getter", "value", "description"),
-    [("get_int", "four", "an integer"), ("get_int", True, "an integer"), ("get_int", "1.5", "an integer"),
-     ("get_float", "fast", "a number")],
+    [
+        ("get_int", "four", "an integer"),
+        ("get_int", True, "an integer"),
+        ("get_int", "1.5", "an integer"),
+        ("get_float", "fast", "a number"),
+    ],
 )
 def test_malformed_numbers(getter, value, description):
     config = build_config({"SETTING": value}, environ={})
-    with pytest.raises(ConfigError, match=f"setting SETTING must be {description}, got {value!r} "
-                                          r"\(from the config mapping\)"):
+    with pytest.raises(
+        ConfigError,
+        match=f"setting SETTING must be {description}, got {value!r} "
+        r"\(from the config mapping\)",
+    ):
         getattr(config, getter)("SETTING")
 
 
@@ -177,7 +199,10 @@ def test_require_missing_or_empty_says_how_to_set_it(value):
 
 
 def test_require_returns_the_value():
-    assert build_config({"DATABASE_URL": "sqlite://"}, environ={}).require("DATABASE_URL") == "sqlite://"
+    assert (
+        build_config({"DATABASE_URL": "sqlite://"}, environ={}).require("DATABASE_URL")
+        == "sqlite://"
+    )
 
 
 def test_config_is_a_mapping_that_code_can_set():
@@ -190,7 +215,9 @@ def test_config_is_a_mapping_that_code_can_set():
 
 
 def test_app_requires_a_secret_key_outside_debug():
-    with pytest.raises(ConfigError, match="SECRET_KEY is required outside debug mode.*DASHKIT_SECRET_KEY"):
+    with pytest.raises(
+        ConfigError, match="SECRET_KEY is required outside debug mode.*DASHKIT_SECRET_KEY"
+    ):
         App("tests")
     with pytest.raises(ConfigError, match="SECRET_KEY is required"):
         App("tests", {"SECRET_KEY": ""})

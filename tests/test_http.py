@@ -9,7 +9,17 @@ import pytest
 from werkzeug.exceptions import HTTPException
 from werkzeug.test import EnvironBuilder
 
-from dashkit import App, Request, Response, abort, hx_push_url, hx_redirect, hx_trigger, json_response, redirect
+from dashkit import (
+    App,
+    Request,
+    Response,
+    abort,
+    hx_push_url,
+    hx_redirect,
+    hx_trigger,
+    json_response,
+    redirect,
+)
 
 
 def make_request(**builder_args) -> Request:
@@ -50,7 +60,7 @@ def test_blueprint_comes_from_the_endpoint():
 
 def test_request_without_an_app_has_no_lazy_attributes():
     with pytest.raises(AttributeError, match="request has no attribute 'db'"):
-        make_request().db
+        _ = make_request().db
 
 
 def test_response_defaults_to_html():
@@ -58,8 +68,9 @@ def test_response_defaults_to_html():
 
 
 def test_json_response_keeps_unicode_and_stringifies_the_rest():
-    response = json_response({"name": "Zoë", "when": datetime.date(2024, 5, 1)}, status=201,
-                             headers={"X-Test": "1"})
+    response = json_response(
+        {"name": "Zoë", "when": datetime.date(2024, 5, 1)}, status=201, headers={"X-Test": "1"}
+    )
     assert response.status_code == 201
     assert response.content_type == "application/json"
     assert response.headers["X-Test"] == "1"

@@ -57,7 +57,9 @@ def test_module_inside_a_package(app_module):
 
 def test_bare_module_without_app_or_factory(app_module):
     module = app_module("x = 1\n")
-    with pytest.raises(AppLoadError, match=f"module '{module}' has neither create_app\\(\\) nor app"):
+    with pytest.raises(
+        AppLoadError, match=f"module '{module}' has neither create_app\\(\\) nor app"
+    ):
         load_app(module)
 
 
@@ -80,7 +82,9 @@ def test_bad_attribute(app_module, attribute, message):
     assert module in str(raised.value)
 
 
-@pytest.mark.parametrize("spec", ["no_such_module_here:app", "no_such_module_here", "json.no_such_sub:app"])
+@pytest.mark.parametrize(
+    "spec", ["no_such_module_here:app", "no_such_module_here", "json.no_such_sub:app"]
+)
 def test_missing_module(app_module, spec):
     with pytest.raises(AppLoadError, match="no such module"):
         load_app(spec)

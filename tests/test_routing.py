@@ -74,8 +74,11 @@ def test_one_endpoint_cannot_serve_two_views(app: App):
         ("/n/<int:value>", "/n/42", 42),
         ("/f/<float:value>", "/f/2.5", 2.5),
         ("/p/<path:value>", "/p/a/b/c.txt", "a/b/c.txt"),
-        ("/u/<uuid:value>", "/u/12345678-1234-5678-1234-567812345678",
-         uuid.UUID("12345678-1234-5678-1234-567812345678")),
+        (
+            "/u/<uuid:value>",
+            "/u/12345678-1234-5678-1234-567812345678",
+            uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        ),
         ("/a/<any(csv, json):value>", "/a/json", "json"),
         ("/s/<value>", "/s/plain", "plain"),
     ],
@@ -144,12 +147,17 @@ def test_request_url_for_external_uses_the_request_host(app: App, client):
     def here(request: Request):
         return request.url_for("here", _external=True, _anchor="top")
 
-    assert client.get("/here", base_url="https://shop.test:8443").text == "https://shop.test:8443/here#top"
+    assert (
+        client.get("/here", base_url="https://shop.test:8443").text
+        == "https://shop.test:8443/here#top"
+    )
 
 
 def test_build_error_names_unknown_endpoint_and_close_matches(app: App):
     app.add_url_rule("/orders", "order_list", lambda request: "")
-    with pytest.raises(UrlBuildError, match=r"unknown endpoint 'orders_list'; did you mean order_list\?"):
+    with pytest.raises(
+        UrlBuildError, match=r"unknown endpoint 'orders_list'; did you mean order_list\?"
+    ):
         app.url_for("orders_list")
     with pytest.raises(UrlBuildError, match=r"unknown endpoint 'zzz'$"):
         app.url_for("zzz")
@@ -165,7 +173,9 @@ def test_build_error_names_missing_values(app: App):
 
 def test_build_error_for_values_a_converter_refuses(app: App):
     app.add_url_rule("/a/<any(csv, json):kind>", "export", lambda request, kind: "")
-    with pytest.raises(UrlBuildError, match=r"endpoint 'export': 'xml' is not one of 'csv', 'json'"):
+    with pytest.raises(
+        UrlBuildError, match=r"endpoint 'export': 'xml' is not one of 'csv', 'json'"
+    ):
         app.url_for("export", kind="xml")
 
 
@@ -209,7 +219,11 @@ def test_blueprint_routes_get_prefix_and_dotted_endpoints(app: App, client, shop
     app.register_blueprint(shop)
     assert client.get("/shop/").text == "shop: /shop/1"
     assert app.url_for("shop.item", number=2) == "/shop/2"
-    assert {rule.endpoint for rule in app.url_map.iter_rules()} == {"home", "shop.items", "shop.item"}
+    assert {rule.endpoint for rule in app.url_map.iter_rules()} == {
+        "home",
+        "shop.items",
+        "shop.item",
+    }
     assert client.post("/shop/3").status_code == 200
     assert client.delete("/shop/3").status_code == 405
 
@@ -269,7 +283,14 @@ def test_blueprint_hooks_run_only_for_its_routes_after_the_apps(app: App, client
     app.register_blueprint(admin)
 
     client.get("/admin/")
-    assert events == ["app before", "admin before", "view", "admin after", "app after", "admin teardown"]
+    assert events == [
+        "app before",
+        "admin before",
+        "view",
+        "admin after",
+        "app after",
+        "admin teardown",
+    ]
     events.clear()
     client.get("/")
     assert events == ["app before", "view", "app after"]

@@ -66,7 +66,11 @@ def test_vendored_file_with_a_version_in_its_name_is_cached_forever(client):
 
 @pytest.mark.parametrize(
     ("accept", "encoding", "decode"),
-    [("br", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress), ("gzip, br", "br", brotli.decompress)],
+    [
+        ("br", "br", brotli.decompress),
+        ("gzip", "gzip", gzip.decompress),
+        ("gzip, br", "br", brotli.decompress),
+    ],
 )
 def test_compressed_variant_for_clients_that_accept_it(app: App, client, accept, encoding, decode):
     client.get("/")
@@ -111,7 +115,9 @@ def test_blueprint_static_folder_is_served_under_its_name(app: App, client, tmp_
     assert app.static_files.url("reports/chart.js").startswith("/static/reports/chart.")
 
 
-def test_blueprint_registered_after_the_first_request_serves_its_static_files(app: App, client, tmp_path: Path):
+def test_blueprint_registered_after_the_first_request_serves_its_static_files(
+    app: App, client, tmp_path: Path
+):
     assert client.get("/static/late/x.js").status_code == 404
     folder = tmp_path / "late_static"
     folder.mkdir()

@@ -39,16 +39,26 @@ def test_each_app_has_its_own_environment(app: App):
 
 def test_autoescape_in_html_templates(app: App, client, templates: Path):
     write(templates, "page.html", "<p>{{ text }}</p>{{ trusted|safe }}")
-    app.add_url_rule("/", "index", lambda request: render(
-        request, "page.html", text="<script>alert(1)</script>", trusted="<b>ok</b>"))
+    app.add_url_rule(
+        "/",
+        "index",
+        lambda request: render(
+            request, "page.html", text="<script>alert(1)</script>", trusted="<b>ok</b>"
+        ),
+    )
     body = client.get("/").text
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p><b>ok</b>" == body
 
 
 def test_render_sets_status_and_full_page_extends_the_base(app: App, client, templates: Path):
-    write(templates, "page.html",
-          '{% extends "dashkit/base.html" %}{% block content %}<h1>{{ heading }}</h1>{% endblock %}')
-    app.add_url_rule("/", "index", lambda request: render(request, "page.html", status=201, heading="Orders"))
+    write(
+        templates,
+        "page.html",
+        '{% extends "dashkit/base.html" %}{% block content %}<h1>{{ heading }}</h1>{% endblock %}',
+    )
+    app.add_url_rule(
+        "/", "index", lambda request: render(request, "page.html", status=201, heading="Orders")
+    )
     response = client.get("/")
     assert response.status_code == 201
     assert "<h1>Orders</h1>" in response.text
@@ -57,14 +67,19 @@ def test_render_sets_status_and_full_page_extends_the_base(app: App, client, tem
 
 
 def test_render_block_gives_just_the_fragment(app: App, client, templates: Path):
-    write(templates, "list.html",
-          '{% extends "dashkit/base.html" %}{% block content %}<table><tbody id="rows">'
-          "{% block rows %}{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}{% endblock %}"
-          "</tbody></table>{% endblock %}")
+    write(
+        templates,
+        "list.html",
+        '{% extends "dashkit/base.html" %}{% block content %}<table><tbody id="rows">'
+        "{% block rows %}{% for row in rows %}<tr><td>{{ row }}</td></tr>{% endfor %}{% endblock %}"
+        "</tbody></table>{% endblock %}",
+    )
 
     @app.route("/list")
     def listing(request: Request):
-        return render(request, "list.html", block="rows" if request.is_htmx else None, rows=["a", "<b>"])
+        return render(
+            request, "list.html", block="rows" if request.is_htmx else None, rows=["a", "<b>"]
+        )
 
     fragment = client.get("/list", headers={"HX-Request": "true"})
     assert fragment.text == "<tr><td>a</td></tr><tr><td>&lt;b&gt;</td></tr>"
@@ -89,11 +104,16 @@ def test_unknown_template_raises(app: App):
 
 
 def test_template_globals(app: App, client, templates: Path):
-    write(templates, "globals.html",
-          "{{ request.path }}|{{ url_for('item', number=3, _anchor='x') }}|"
-          "{{ url_for('item', number=3, _external=True) }}|{{ config.GREETING }}|"
-          "{{ static('dashkit/css/dashkit.css') }}")
-    app.add_url_rule("/item/<int:number>", "item", lambda request, number: render(request, "globals.html"))
+    write(
+        templates,
+        "globals.html",
+        "{{ request.path }}|{{ url_for('item', number=3, _anchor='x') }}|"
+        "{{ url_for('item', number=3, _external=True) }}|{{ config.GREETING }}|"
+        "{{ static('dashkit/css/dashkit.css') }}",
+    )
+    app.add_url_rule(
+        "/item/<int:number>", "item", lambda request, number: render(request, "globals.html")
+    )
     path, relative, external, greeting, css = client.get("/item/1").text.split("|")
     assert path == "/item/1"
     assert relative == "/item/3#x"
@@ -131,7 +151,9 @@ def test_builtin_error_template_without_override(client):
     assert '<link rel="stylesheet" href="/static/dashkit/css/dashkit.' in response.text
 
 
-def test_lookup_order_app_then_blueprints_then_dashkit(app: App, client, templates: Path, tmp_path: Path):
+def test_lookup_order_app_then_blueprints_then_dashkit(
+    app: App, client, templates: Path, tmp_path: Path
+):
     first = tmp_path / "first"
     second = tmp_path / "second"
     for name in ("everywhere.html", "blueprints.html"):
@@ -157,7 +179,9 @@ def test_debug_app_picks_up_edited_templates(templates: Path):
     client = app.test_client()
     assert client.get("/").text == "first"
     write(templates, "page.html", "second version")
-    later = (templates / "page.html").stat().st_mtime + 10  # coarse file clocks must not hide the edit
+    later = (
+        templates / "page.html"
+    ).stat().st_mtime + 10  # coarse file clocks must not hide the edit
     os.utime(templates / "page.html", (later, later))
     assert client.get("/").text == "second version"
 

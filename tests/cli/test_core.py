@@ -43,9 +43,11 @@ def served(monkeypatch) -> list[dict]:
     """What `dashkit run` hands to Werkzeug's run_simple (nothing is served)."""
     calls: list[dict] = []
     monkeypatch.setattr(
-        dashkit.app, "run_simple",
+        dashkit.app,
+        "run_simple",
         lambda host, port, application, **options: calls.append(
-            {"host": host, "port": port, "app": application, **options}),
+            {"host": host, "port": port, "app": application, **options}
+        ),
     )
     return calls
 
@@ -85,7 +87,9 @@ def test_routes_of_a_module_level_app(runner: CliRunner, app_module):
     ],
 )
 @pytest.mark.parametrize("command", ["routes", "run"])
-def test_bad_app_is_a_clear_error_not_a_traceback(runner: CliRunner, app_module, served, command, spec, message):
+def test_bad_app_is_a_clear_error_not_a_traceback(
+    runner: CliRunner, app_module, served, command, spec, message
+):
     module = app_module(SHOP)
     result = runner.invoke(main, [command, spec.format(module=module)])
     assert result.exit_code == 2
@@ -94,7 +98,9 @@ def test_bad_app_is_a_clear_error_not_a_traceback(runner: CliRunner, app_module,
     assert served == []
 
 
-def test_app_that_fails_its_configuration_is_a_clear_error(runner: CliRunner, app_module, monkeypatch):
+def test_app_that_fails_its_configuration_is_a_clear_error(
+    runner: CliRunner, app_module, monkeypatch
+):
     monkeypatch.delenv("DASHKIT_SECRET_KEY", raising=False)
     module = app_module("from dashkit import App\n\ndef create_app():\n    return App(__name__)\n")
     result = runner.invoke(main, ["routes", f"{module}:create_app()"])
@@ -105,11 +111,18 @@ def test_app_that_fails_its_configuration_is_a_clear_error(runner: CliRunner, ap
 
 def test_run_passes_host_port_and_reload(runner: CliRunner, app_module, served):
     module = app_module(SHOP)
-    result = runner.invoke(main, ["run", f"{module}:create_app()", "--host", "0.0.0.0", "--port", "9123", "--reload"])
+    result = runner.invoke(
+        main, ["run", f"{module}:create_app()", "--host", "0.0.0.0", "--port", "9123", "--reload"]
+    )
     assert result.exit_code == 0, result.output
     assert "serving" in result.output and "http://0.0.0.0:9123/" in result.output
     (call,) = served
-    assert (call["host"], call["port"], call["use_reloader"], call["use_debugger"]) == ("0.0.0.0", 9123, True, False)
+    assert (call["host"], call["port"], call["use_reloader"], call["use_debugger"]) == (
+        "0.0.0.0",
+        9123,
+        True,
+        False,
+    )
     assert call["app"].url_map is not None
 
 
@@ -117,9 +130,15 @@ def test_run_defaults_and_debug_on_loopback(runner: CliRunner, app_module, serve
     module = app_module(SHOP)
     assert runner.invoke(main, ["run", f"{module}:app"]).exit_code == 0
     assert runner.invoke(main, ["run", f"{module}:app", "--debug"]).exit_code == 0
-    assert runner.invoke(main, ["run", f"{module}:app", "--debug", "--host", "0.0.0.0"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["run", f"{module}:app", "--debug", "--host", "0.0.0.0"]).exit_code == 0
+    )
     defaults, debugged, public = served
-    assert (defaults["host"], defaults["port"], defaults["use_reloader"]) == ("127.0.0.1", 8000, False)
+    assert (defaults["host"], defaults["port"], defaults["use_reloader"]) == (
+        "127.0.0.1",
+        8000,
+        False,
+    )
     assert defaults["use_debugger"] is False
     assert debugged["use_debugger"] is True
     assert public["use_debugger"] is False
@@ -130,7 +149,12 @@ def test_installed_command_reports_a_bad_app_without_a_traceback(tmp_path: Path)
     if not command.exists():
         pytest.skip(f"{command} is not installed in this environment")
     result = subprocess.run(
-        [str(command), "routes", "nowhere_module:app"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+        [str(command), "routes", "nowhere_module:app"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2
     assert "Error: cannot import 'nowhere_module': no such module" in result.stderr
