@@ -69,16 +69,50 @@ def url_pattern(request: Request, endpoint: str, *names: str, **values: Any) -> 
     def build(*arguments: str) -> str:
         url = template
         for slot, argument in zip(slots, arguments, strict=True):
-            url = url.replace(slot, quote(argument, safe=SEGMENT_SAFE))
+            url = url.replace(slot, path_segment(argument))
         return url
 
     return build
 
 
+def url_around(request: Request, endpoint: str, argument: str, /, **values: Any) -> tuple[str, str]:
+    """`url_for(endpoint, **values)` split where the path `argument` goes.
+
+    `before + path_segment(value) + after` is the URL with `argument=value`: a page of rows
+    quotes each row's key once and reuses it for every link of the row.
+    """
+    slot = "__dashkit_slot__"
+    before, _, after = fixed_url(request, endpoint, **values, **{argument: slot}).partition(slot)
+    return before, after
+
+
+def fixed_url(request: Request, endpoint: str, **values: str) -> str:
+    """`request.url_for(endpoint, **values)` for values the app's configuration fixes (slugs,
+    field names, never request input): the URL map builds each one once per app.
+
+    The path is kept without the app's mount point (`SCRIPT_NAME`), which is added back
+    per request; URLs that point to another host are built every time.
+    """
+    cache: dict[tuple[Any, ...], str] = request.app.extensions.setdefault("admin_fixed_urls", {})
+    key = (endpoint, *sorted(values.items()))
+    path = cache.get(key)
+    if path is None:
+        url = request.url_for(endpoint, **values)
+        if not url.startswith(request.root_path + "/"):
+            return url
+        path = cache[key] = url[len(request.root_path) :]
+    return request.root_path + path
+
+
+def path_segment(text: str) -> str:
+    """`text` quoted as one URL path segment, as Werkzeug's URL map quotes it."""
+    return quote(text, safe=SEGMENT_SAFE)
+
+
 def list_url(
     request: Request, model_admin: ModelAdmin, args: MultiDict[str, str] | None = None
 ) -> str:
-    return with_args(request.url_for("admin.list", slug=model_admin.slug), args)
+    return with_args(fixed_url(request, "admin.list", slug=model_admin.slug), args)
 
 
 def can_write(request: Request, model_admin: ModelAdmin, verb: str, endpoint: str) -> bool:

@@ -19,9 +19,9 @@ from dashkit.admin.counting import Total, bounded_total
 from dashkit.admin.display import DisplayField
 from dashkit.admin.filters import PREFIX, AppliedFilter, parse_filters
 from dashkit.admin.keyset import SortKey, beyond, decode_cursor, encode_cursor
+from dashkit.admin.options import ModelAdmin
 
 if TYPE_CHECKING:
-    from dashkit.admin.options import ModelAdmin
     from dashkit.http import Request
 
 LIKE_ESCAPE = "!"
@@ -143,6 +143,7 @@ class ListQuery:
         self.statement: sa.Select[Any] = model_admin.scope(request, statement)
         self._joins: list[tuple[Any, Any]] = []
         self.keys = self._sort_keys()
+        self._columns = self._plain_columns()
 
     def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
         terms = self.state.search.split()[:MAX_SEARCH_TERMS]
@@ -181,6 +182,23 @@ class ListQuery:
                 keys.append(SortKey(column.attribute, column, False))
         return keys
 
+    def _plain_columns(self) -> list[sa.ColumnElement[Any]] | None:
+        """The model's columns, when the shown fields read nothing else; None to load objects.
+
+        A page of plain column values costs half what a page of ORM objects does (no
+        identity map, no instance state), and reads the same through attribute names.
+        """
+        admin = self.model_admin
+        shown = [f for f in admin.list_fields if f.name in self.state.columns]
+        if type(admin).row_label is not ModelAdmin.row_label or any(
+            f.function is not None or f.column is None or len(f.path) != 1 for f in shown
+        ):
+            return None
+        names = list(admin.info.columns)
+        if any(name.startswith("_") or hasattr(sa.Row, name) for name in names):
+            return None  # a name a row's own attributes (count, index...) would hide
+        return [admin.info.columns[name].attribute.label(name) for name in names]
+
     def _sort_expression(self, display: DisplayField) -> sa.ColumnElement[Any]:
         assert display.column is not None
         if not display.relations:
@@ -194,14 +212,21 @@ class ListQuery:
     # -- reading ------------------------------------------------------------------------------
 
     def page_statement(self, *, reverse: bool = False) -> sa.Select[Any]:
-        """The scoped statement with sort-key columns, joins, eager loads and ORDER BY."""
+        """The scoped statement with sort-key columns, joins, eager loads and ORDER BY.
+
+        Its rows hold the page's row (a model object, or its columns) first, then the
+        values of the sort keys.
+        """
         statement = self.statement
+        if self._columns is not None:
+            statement = statement.with_only_columns(*self._columns)
         for alias, path in self._joins:
             statement = statement.outerjoin(alias, path)
         statement = statement.add_columns(
             *(key.expression.label(f"sort_key_{index}") for index, key in enumerate(self.keys))
         )
-        statement = statement.options(*self._eager_loads())
+        if self._columns is None:
+            statement = statement.options(*self._eager_loads())
         for key in self.keys:
             statement = statement.order_by(*key.order_by(reverse))
         return statement
@@ -235,8 +260,16 @@ class ListQuery:
         rows = list(session.execute(statement.limit(limit)).all())
         return rows if forward else rows[::-1]
 
-    def _cursor(self, row: Any) -> str:
-        return encode_cursor(list(row[1:]))
+    def _row(self, row: sa.Row[Any]) -> Any:
+        """The page's row of a statement row: its model object, or the row of columns."""
+        return row[0] if self._columns is None else row
+
+    def _boundary(self, row: sa.Row[Any]) -> list[Any]:
+        """The sort-key values of a statement row."""
+        return list(row[-len(self.keys) :])
+
+    def _cursor(self, row: sa.Row[Any]) -> str:
+        return encode_cursor(self._boundary(row))
 
     def page(self, session: Session) -> Page:
         """The page the state points at: first, last, after or before a cursor."""
@@ -273,7 +306,7 @@ class ListQuery:
 
     def _page(self, rows: list[Any], *, previous: bool, following: bool) -> Page:
         return Page(
-            rows=[row[0] for row in rows],
+            rows=[self._row(row) for row in rows],
             next_cursor=self._cursor(rows[-1]) if following and rows else None,
             previous_cursor=self._cursor(rows[0]) if previous and rows else None,
             is_first=not previous,
@@ -291,11 +324,11 @@ class ListQuery:
             rows = self._fetch(session, boundary, forward=True, limit=size)
             if not rows:
                 return
-            yield [row[0] for row in rows]
+            yield [self._row(row) for row in rows]
             session.expunge_all()
             if len(rows) < size:
                 return
-            boundary = list(rows[-1][1:])
+            boundary = self._boundary(rows[-1])
 
     def total(self, session: Session) -> Total:
         """The row count under the ModelAdmin's bound and time budget."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -15,16 +14,17 @@ from dashkit.admin.keys import encode_pk, pk_of
 from dashkit.admin.lookup import (
     admin_of,
     can_write,
+    fixed_url,
     list_url,
     model_admin_for,
     page_template,
-    url_pattern,
+    url_around,
     with_args,
 )
 from dashkit.admin.query import ListQuery, ListState, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
-from dashkit.admin.table import table_rows
+from dashkit.admin.table import TableLinks, table_body
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url, redirect
@@ -68,59 +68,89 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     query = ListQuery(model_admin, state, request)
     page = query.page(request.db)
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
-    admin = admin_of(request)
-    links = {field.name: _link_target(request, admin, model_admin, field) for field in fields}
-    link_slugs = {name: target.slug for name, target in links.items() if target is not None}
-    detail_url = url_pattern(request, "admin.detail", "slug", "pk")
-    current_url = list_url(request, model_admin, state.location_args())
-    editable = editable_cells(request, model_admin)
+    base_url = list_url(request, model_admin)
+    current_url = with_args(base_url, state.location_args())
+    actions = {
+        name: action
+        for name, action in model_admin.bulk_actions.items()
+        if has_permission(request, model_admin.permission(action.verb))
+    }
+    links = TableLinks(
+        detail=url_around(request, "admin.detail", "pk", slug=model_admin.slug),
+        related=_related_links(request, model_admin, fields),
+        editors=_editor_links(request, model_admin, fields, current_url, base_url),
+    )
     return {
         "model_admin": model_admin,
         "state": state,
         "page": page,
         "current_sort": state.sort or model_admin.default_ordering[0],
         "count_url": with_args(
-            request.url_for("admin.count", slug=model_admin.slug), state.query_args()
+            fixed_url(request, "admin.count", slug=model_admin.slug), state.query_args()
         ),
         "export_url": lambda fmt: with_args(
-            request.url_for("admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
+            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
         ),
         "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
-        "rows": table_rows(model_admin, page.rows, fields, detail_url, link_slugs),
+        "table_body": table_body(model_admin, page.rows, fields, links, selectable=bool(actions)),
+        "base_url": base_url,
         "current_url": current_url,
-        "list_url": lambda **changes: list_url(request, model_admin, state.query_args(**changes)),
-        "sort_url": lambda field: _sort_url(request, model_admin, state, field),
-        "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
-        "actions": {
-            name: action
-            for name, action in model_admin.bulk_actions.items()
-            if has_permission(request, model_admin.permission(action.verb))
+        "list_url": lambda **changes: with_args(base_url, state.query_args(**changes)),
+        "sort_urls": {
+            field.name: with_args(base_url, _sort_args(model_admin, state, field))
+            for field in fields
+            if field.sortable
         },
+        "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
+        "actions": actions,
+        "action_url": fixed_url(request, "admin.action", slug=model_admin.slug),
         "can_export": has_permission(request, model_admin.permission("export")),
         "can_add": can_write(request, model_admin, "add", "admin.create"),
-        "editable": editable,
-        "cell_url": _cell_url(request, model_admin, current_url) if editable else None,
         "page_title": model_admin.label_plural.capitalize(),
     }
 
 
-def _cell_url(
-    request: Request, model_admin: ModelAdmin, current_url: str
-) -> Callable[[str, str], str]:
-    """The in-place editor of a cell, coming back to this list."""
-    build = url_pattern(request, "admin.edit_cell", "pk", "name", slug=model_admin.slug)
-    back = "?" + urlencode({"next": current_url})
-    return lambda pk, name: build(pk, name) + back
+def _editor_links(
+    request: Request,
+    model_admin: ModelAdmin,
+    fields: list[DisplayField],
+    current_url: str,
+    base_url: str,
+) -> dict[str, tuple[str, str]]:
+    """The in-place editor of each editable shown column, coming back to this list."""
+    editable = editable_cells(request, model_admin)
+    back = "" if current_url == base_url else "?" + urlencode({"next": current_url})
+    links = {}
+    for field in fields[1:]:  # the first column links to the row's page
+        if field.name in editable:
+            before, after = url_around(
+                request, "admin.edit_cell", "pk", slug=model_admin.slug, name=field.name
+            )
+            links[field.name] = (before, after + back)
+    return links
 
 
-def _sort_url(
-    request: Request, model_admin: ModelAdmin, state: ListState, field: DisplayField
-) -> str:
+def _related_links(
+    request: Request, model_admin: ModelAdmin, fields: list[DisplayField]
+) -> dict[str, tuple[str, str]]:
+    """The detail page each foreign-key column links to, where the user may view it."""
+    admin = admin_of(request)
+    links = {}
+    for field in fields:
+        target = _link_target(request, admin, model_admin, field)
+        if target is not None:
+            links[field.name] = url_around(request, "admin.detail", "pk", slug=target.slug)
+    return links
+
+
+def _sort_args(
+    model_admin: ModelAdmin, state: ListState, field: DisplayField
+) -> MultiDict[str, str]:
     """Sort by `field` from the first page; a second click on the sorted column reverses it."""
     current = state.sort or model_admin.default_ordering[0]
     value = f"-{field.name}" if current == (field.name, False) else field.name
-    return list_url(request, model_admin, state.query_args(sort=value))
+    return state.query_args(sort=value)
 
 
 def _link_target(

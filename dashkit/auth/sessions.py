@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from dashkit.auth.csrf import derive_csrf_token, is_token_authenticated
 from dashkit.config import Config
 from dashkit.http import Request, Response
-from dashkit.state import UserSession, utcnow
+from dashkit.state import User, UserSession, utcnow
 
 ID_BYTES = 32
 TOUCH_INTERVAL = timedelta(minutes=1)
@@ -59,9 +59,16 @@ class Session(MutableMapping[str, Any]):
     changes inside nested values are not noticed.
     """
 
-    def __init__(self, record: UserSession | None = None, session_id: str | None = None):
+    def __init__(
+        self,
+        record: UserSession | None = None,
+        session_id: str | None = None,
+        user: User | None = None,
+    ):
         self._record = record
         self._id = session_id
+        # held so that the identity map (weakly referencing) still has it for `request.user`
+        self._user = user
         self._data: dict[str, Any] = dict(record.data or {}) if record is not None else {}
         self._stored = record is not None
         self.modified = False
@@ -99,6 +106,13 @@ class SessionStore:
     def __init__(self, settings: SessionSettings, secret_key: str):
         self.settings = settings
         self._secret_key = secret_key
+        # built once: the session's user comes in the same query, so `request.user` then
+        # finds it in the identity map
+        self._load_statement = (
+            sa.select(UserSession, User)
+            .outerjoin(User, User.id == UserSession.user_id)
+            .where(UserSession.id_hash == sa.bindparam("id_hash"))
+        )
 
     # -- reading ---------------------------------------------------------------------
 
@@ -114,13 +128,14 @@ class SessionStore:
         if not session_id or len(session_id) > 128:
             return Session()
         db: DbSession = request.state_db
-        record = db.get(UserSession, hash_session_id(session_id))
-        if record is None:
+        found = db.execute(self._load_statement, {"id_hash": hash_session_id(session_id)}).first()
+        if found is None:
             return Session()
+        record, user = found
         if record.expires_at <= utcnow():
             _delete_row(db, record.id_hash)
             return Session()
-        return Session(record, session_id)
+        return Session(record, session_id, user)
 
     def csrf_token(self, request: Request) -> str:
         """This session's CSRF token, starting a session when there is none yet."""

@@ -1,5 +1,6 @@
 // dashkit admin behaviour: confirmation dialogs, select-all, list status for screen readers,
-// the "/" shortcut to search and saving the current view. A file, so the CSP needs no inline script.
+// cell editors opened in place, the "/" shortcut to search and saving the current view.
+// A file, so the CSP needs no inline script.
 (function () {
   "use strict";
 
@@ -48,6 +49,20 @@
     if (!all) { return; }
     var form = all.closest("form");
     form.querySelectorAll('input[name="pk"]').forEach(function (box) { box.checked = all.checked; });
+  });
+
+  // Every cell's pencil is a plain link to that cell's editor page (what a browser without
+  // JavaScript opens); one handler for the whole table opens the editor inside the cell.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".list-table a.cell-edit:not([hx-get])");
+    if (!link || !window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    event.preventDefault();
+    window.htmx.ajax("GET", link.getAttribute("href"), { source: link, target: link.closest("td"), swap: "innerHTML" });
+  });
+
+  document.addEventListener("mouseover", function (event) {
+    var link = event.target.closest && event.target.closest("a.cell-edit:not([title])");
+    if (link) { link.title = link.getAttribute("aria-label"); }
   });
 
   document.addEventListener("submit", function (event) {
