@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import tracemalloc
 from datetime import date
 
@@ -370,3 +371,21 @@ def test_header_clicks_toggle_the_sort(admin_app):
     assert 'href="/admin/list_orders/?sort=total"' in html
     html = client.get("/admin/list_orders/?sort=-total").get_data(as_text=True)
     assert 'href="/admin/list_orders/?sort=total"' in html
+
+
+def test_cell_pencils_open_their_editor_and_come_back_to_the_list_as_it_was(admin_app):
+    """Without JavaScript a pencil is the editor page; its `next` is the list's state, if any."""
+    client = signed_in(admin_app)
+    plain = client.get("/admin/list_customers/").get_data(as_text=True)
+    assert '<a class="cell-edit" href="/admin/list_customers/1/cell/email"' in plain
+    assert "hx-get" not in plain.split("<tbody>")[1].split("</tbody>")[0]
+    html = client.get("/admin/list_customers/?sort=-name&cols=name&cols=email").get_data(
+        as_text=True
+    )
+    editors = re.findall(r'<a class="cell-edit" href="([^"]+)"', html)
+    back = "?next=%2Fadmin%2Flist_customers%2F%3Fsort%3D-name%26cols%3Dname%26cols%3Demail"
+    assert editors and all(url.endswith("/cell/email" + back) for url in editors)
+    editor = client.get(editors[0]).get_data(as_text=True)
+    assert 'name="next" value="/admin/list_customers/?sort=-name&amp;cols=name&amp;cols=email"' in (
+        editor
+    )
