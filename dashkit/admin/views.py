@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -93,7 +94,9 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
-        "table_body": table_body(model_admin, page.rows, fields, links, selectable=bool(actions)),
+        "table_body": table_body(
+            model_admin, page.rows, fields, links, selectable=bool(actions), reader=query.reader
+        ),
         "base_url": base_url,
         "current_url": current_url,
         "list_url": lambda **changes: with_args(base_url, state.query_args(**changes)),
@@ -104,7 +107,9 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         },
         "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
         "actions": actions,
-        "action_url": fixed_url(request, "admin.action", slug=model_admin.slug),
+        "admin_url": lambda endpoint, **values: fixed_url(
+            request, endpoint, slug=model_admin.slug, **values
+        ),  # this model's pages, by endpoint and names from its options
         "can_export": has_permission(request, model_admin.permission("export")),
         "can_add": can_write(request, model_admin, "add", "admin.create"),
         "page_title": model_admin.label_plural.capitalize(),
@@ -257,9 +262,13 @@ def _related_rows(
     request: Request, admin: Admin, model_admin: ModelAdmin, row: Any
 ) -> list[RelatedRows]:
     result = []
-    for relation in model_admin.info.relations.values():
-        if relation.direction != "one_to_many" or len(relation.remote_columns) != 1:
-            continue
+    relations = [
+        relation
+        for relation in model_admin.info.relations.values()
+        if relation.direction == "one_to_many" and len(relation.remote_columns) == 1
+    ]
+    targets = Counter(relation.target for relation in relations)
+    for relation in relations:
         target = admin.for_model(relation.target)
         if target is None or not has_permission(request, target.permission("view")):
             continue
@@ -275,9 +284,15 @@ def _related_rows(
         if remote in target.filters:
             url = list_url(request, target, MultiDict({f"f.{remote}": str(value)}))
         more = len(children) > model_admin.detail_relation_rows
+        # a child model reached one way is named by its plural; several ways, by relation
+        label = (
+            target.label_plural.capitalize()
+            if targets[relation.target] == 1
+            else humanize(relation.name)
+        )
         result.append(
             RelatedRows(
-                humanize(relation.name),
+                label,
                 target,
                 children[: model_admin.detail_relation_rows],
                 more,

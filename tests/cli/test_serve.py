@@ -260,3 +260,11 @@ def test_first_admin_in_a_real_browser(tmp_path, live_server, browser, artifacts
         assert "expired or was already used" in page.content()
     finally:
         page.close()
+
+
+def test_children_on_a_detail_page_are_headed_by_their_plural_label(chinook_path):
+    client = signed_in(build_app(ServeOptions(str(chinook_path))))
+    album = client.get("/admin/album/1/").get_data(as_text=True)
+    assert ">Tracks</h2>" in album and "set</h2>" not in album
+    employee = client.get("/admin/employee/2/").get_data(as_text=True)
+    assert ">Employees</h2>" in employee and ">Customers</h2>" in employee
