@@ -7,7 +7,8 @@ feeds the HTML page, the htmx fragment, the count, the export and the JSON API.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -135,15 +136,23 @@ class ListQuery:
     def __init__(self, model_admin: ModelAdmin, state: ListState, request: Request | None = None):
         self.model_admin = model_admin
         self.state = state
-        model = model_admin.model
-        statement = sa.select(model)
+        self._column_names = self._plain_column_names()
+        # The default scope adds nothing, so a page of columns can be a plain Core
+        # statement, which skips the ORM's compiling and result handling. A scope hook is
+        # promised a `select(model)`.
+        self._core = self._column_names is not None and (
+            type(model_admin).scope is ModelAdmin.scope
+        )
+        self._columns: list[sa.ColumnElement[Any]] | None = None
+        if self._column_names is not None:
+            self._columns = [self._expression(name).label(name) for name in self._column_names]
+        statement = sa.select(*self._columns) if self._core else sa.select(model_admin.model)
         statement = self._search(statement)
         for applied in state.filters:
             statement = statement.where(applied.condition())
         self.statement: sa.Select[Any] = model_admin.scope(request, statement)
         self._joins: list[tuple[Any, Any]] = []
         self.keys = self._sort_keys()
-        self._columns = self._plain_columns()
 
     def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
         terms = self.state.search.split()[:MAX_SEARCH_TERMS]
@@ -179,10 +188,16 @@ class ListQuery:
         for name in admin.info.primary_key:
             column = admin.info.columns[name]
             if not any(key.column is column for key in keys):
-                keys.append(SortKey(column.attribute, column, False))
+                keys.append(SortKey(self._expression(name), column, False))
         return keys
 
-    def _plain_columns(self) -> list[sa.ColumnElement[Any]] | None:
+    def _expression(self, name: str) -> sa.ColumnElement[Any]:
+        """A column of the model in SQL: the table's own column in a Core statement."""
+        if self._core:
+            return sa.inspect(self.model_admin.model).columns[name]
+        return self.model_admin.info.columns[name].attribute
+
+    def _plain_column_names(self) -> list[str] | None:
         """The model's columns, when the shown fields read nothing else; None to load objects.
 
         A page of plain column values costs half what a page of ORM objects does (no
@@ -197,12 +212,21 @@ class ListQuery:
         names = list(admin.info.columns)
         if any(name.startswith("_") or hasattr(sa.Row, name) for name in names):
             return None  # a name a row's own attributes (count, index...) would hide
-        return [admin.info.columns[name].attribute.label(name) for name in names]
+        return names
+
+    def reader(self, name: str) -> Callable[[Any], Any]:
+        """A function reading column `name` from the rows of this query's pages.
+
+        A row of columns is read by position: ten times quicker than by name.
+        """
+        if self._column_names is None:
+            return operator.attrgetter(name)
+        return operator.itemgetter(self._column_names.index(name))
 
     def _sort_expression(self, display: DisplayField) -> sa.ColumnElement[Any]:
         assert display.column is not None
         if not display.relations:
-            return display.column.attribute
+            return self._expression(display.column.name)
         relation = display.relations[0]
         target = self.model_admin.info.relations[relation].target
         alias = aliased(target)

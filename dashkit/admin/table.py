@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 
 from dashkit.admin.display import DisplayField, format_value
-from dashkit.admin.keys import encode_pk, pk_of
+from dashkit.admin.keys import encode_pk
 from dashkit.admin.lookup import path_segment
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 UrlParts = tuple[str, str]
 """A URL split where a row's key goes: the key's path segment fits between the two."""
+Reader = Callable[[str], Callable[[Any], Any]]
 CellWriter = Callable[[Any, str, str], str]
 """(row, escaped key text, escaped key segment) -> the cell's HTML."""
 SAFE_TYPES = frozenset(
@@ -55,12 +56,20 @@ def table_body(
     links: TableLinks,
     *,
     selectable: bool,
+    reader: Reader = operator.attrgetter,
 ) -> Markup:
-    """The `<tr>` elements of the list's rows; `selectable` adds the bulk-action checkbox."""
-    writers = [_cell_writer(field, links, first=index == 0) for index, field in enumerate(fields)]
+    """The `<tr>` elements of the list's rows; `selectable` adds the bulk-action checkbox.
+
+    `reader(name)` gives the function that reads column `name` from a row (the list
+    query's, which reads rows of columns by position).
+    """
+    writers = [
+        _cell_writer(field, links, reader, first=index == 0) for index, field in enumerate(fields)
+    ]
+    key_readers = [reader(name) for name in model_admin.info.primary_key]
     parts = []
     for row in rows:
-        pk = pk_of(model_admin, row)
+        pk = encode_pk([read(row) for read in key_readers])
         if pk.isascii() and pk.isdigit():  # the usual integer key: nothing to quote or escape
             pk_html = segment = pk
         else:
@@ -78,8 +87,10 @@ def table_body(
     return Markup("".join(parts))
 
 
-def _cell_writer(field: DisplayField, links: TableLinks, *, first: bool) -> CellWriter:
-    text = _html_reader(field)
+def _cell_writer(
+    field: DisplayField, links: TableLinks, reader: Reader, *, first: bool
+) -> CellWriter:
+    text = _html_reader(field, reader)
     kind = escape(field.kind)
     if first:
         before, after = _escaped(links.detail)
@@ -90,7 +101,7 @@ def _cell_writer(field: DisplayField, links: TableLinks, *, first: bool) -> Cell
 
         return row_header
     if field.name in links.related:
-        value_of = field.value
+        value_of = reader(field.path[0]) if _is_plain_column(field) else field.value
         target_before, target_after = _escaped(links.related[field.name])
 
         def foreign_key(row: Any, pk_html: str, segment: str) -> str:
@@ -121,13 +132,16 @@ def _cell_writer(field: DisplayField, links: TableLinks, *, first: bool) -> Cell
     return plain
 
 
-def _html_reader(field: DisplayField) -> Callable[[Any], str]:
+def _is_plain_column(field: DisplayField) -> bool:
+    return field.function is None and field.column is not None and len(field.path) == 1
+
+
+def _html_reader(field: DisplayField, reader: Reader) -> Callable[[Any], str]:
     """A function from a row to the field's text as HTML."""
-    plain_column = field.column is not None and len(field.path) == 1
-    if field.function is not None or field.formatter is not None or not plain_column:
+    if field.formatter is not None or not _is_plain_column(field):
         display = field.display
         return lambda row: escape(display(row))
-    value_of = operator.attrgetter(field.path[0])
+    value_of = reader(field.path[0])
 
     def column_html(row: Any) -> str:
         value = value_of(row)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
+from typing import Any, ClassVar
 
 from list_models import Customer, Order, Price
 from markupsafe import Markup, escape
@@ -87,7 +89,7 @@ def test_text_is_escaped_and_values_formatted_by_type():
 def test_formatters_may_return_markup_and_plain_text_is_escaped():
     class CustomerAdmin(ModelAdmin):
         list_display = ("id", "name", "email")
-        formatters = {
+        formatters: ClassVar[dict[str, Callable[[Any], Any]]] = {
             "name": lambda value: Markup("<em>{}</em>").format(value),
             "email": lambda value: f"<{value}>",
         }
