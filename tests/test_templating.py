@@ -188,3 +188,17 @@ def test_debug_app_picks_up_edited_templates(templates: Path):
 
 def test_production_app_does_not_check_templates_for_changes(app: App):
     assert app.templates.environment.auto_reload is False
+
+
+def test_every_asset_the_base_layout_links_is_served(app, client):
+    """A browser asks for /favicon.ico (a 404 in its console) unless the page names an icon."""
+
+    @app.route("/page")
+    def page(request):
+        return render(request, "dashkit/base.html")
+
+    html = client.get("/page").get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', html)
+    assert any("favicon" in asset for asset in assets)
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
