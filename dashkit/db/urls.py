@@ -53,7 +53,7 @@ def check_driver(url: sa.URL) -> None:
     if url.get_driver_name() == driver and importlib.util.find_spec(module) is None:
         raise ConfigError(
             f"the {backend} driver {module!r} is not installed, needed for {mask_url(url)}: "
-            f"pip install 'dashkit[{extra}]'"
+            f"install dashkit's '{extra}' extra (pip install '.[{extra}]' in dashkit's folder)"
         )
 
 

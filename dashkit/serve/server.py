@@ -20,7 +20,8 @@ def run_server(app: App, host: str, port: int, workers: int | None) -> None:
         return
     if importlib.util.find_spec("gunicorn") is None:
         raise ConfigError(
-            "--workers runs gunicorn, which is not installed: pip install 'dashkit[server]'"
+            "--workers runs gunicorn, which is not installed: install dashkit's 'server' extra "
+            "(pip install '.[server]' in dashkit's folder)"
         )
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     _gunicorn_application(app, {"bind": bind, "workers": workers, "accesslog": "-"}).run()
