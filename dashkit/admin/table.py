@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 UrlParts = tuple[str, str]
 """A URL split where a row's key goes: the key's path segment fits between the two."""
 Reader = Callable[[str], Callable[[Any], Any]]
+"""Column name -> a function reading that column's value from a row."""
 CellWriter = Callable[[Any, str, str], str]
 """(row, escaped key text, escaped key segment) -> the cell's HTML."""
 SAFE_TYPES = frozenset(
