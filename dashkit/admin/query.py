@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from dashkit.http import Request
 
 LIKE_ESCAPE = "!"
+SORT_KEY = "sort_key_"
+"""Label prefix of the sort-key columns a page's statement adds after the row."""
 MAX_SEARCH_TERMS = 8
 
 
@@ -210,8 +212,10 @@ class ListQuery:
         ):
             return None
         names = list(admin.info.columns)
-        if any(name.startswith("_") or hasattr(sa.Row, name) for name in names):
-            return None  # a name a row's own attributes (count, index...) would hide
+        if any(
+            name.startswith(("_", SORT_KEY)) or hasattr(sa.Row, name) for name in names
+        ):  # a name a row's own attributes (count, index...) or the sort keys would hide
+            return None
         return names
 
     def reader(self, name: str) -> Callable[[Any], Any]:
@@ -247,7 +251,7 @@ class ListQuery:
         for alias, path in self._joins:
             statement = statement.outerjoin(alias, path)
         statement = statement.add_columns(
-            *(key.expression.label(f"sort_key_{index}") for index, key in enumerate(self.keys))
+            *(key.expression.label(f"{SORT_KEY}{index}") for index, key in enumerate(self.keys))
         )
         if self._columns is None:
             statement = statement.options(*self._eager_loads())

@@ -22,7 +22,7 @@ from dashkit.admin.lookup import (
     url_around,
     with_args,
 )
-from dashkit.admin.query import ListQuery, ListState, read_list_state
+from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
 from dashkit.admin.table import TableLinks, table_body
@@ -99,7 +99,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "base_url": base_url,
         "current_url": current_url,
-        "list_url": lambda **changes: with_args(base_url, state.query_args(**changes)),
+        "pager": _pager(page, state, base_url),
         "sort_urls": {
             field.name: with_args(base_url, _sort_args(model_admin, state, field))
             for field in fields
@@ -114,6 +114,21 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "can_add": can_write(request, model_admin, "add", "admin.create"),
         "page_title": model_admin.label_plural.capitalize(),
     }
+
+
+def _pager(page: Page, state: ListState, base_url: str) -> list[tuple[str, str | None, str]]:
+    """The pager's links: (label, URL or None where there is no such page, rel)."""
+    nowhere = {"after": None, "before": None, "last": None}
+
+    def url(enabled: Any, **position: str | None) -> str | None:
+        return with_args(base_url, state.query_args(**{**nowhere, **position})) if enabled else None
+
+    return [
+        ("« First", url(not page.is_first), ""),
+        ("‹ Previous", url(page.previous_cursor, before=page.previous_cursor), "prev"),
+        ("Next ›", url(page.next_cursor, after=page.next_cursor), "next"),
+        ("Last »", url(not page.is_last, last="1"), ""),
+    ]
 
 
 def _editor_links(
