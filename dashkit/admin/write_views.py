@@ -8,6 +8,7 @@ interaction has a whole-page twin, so everything works with JavaScript off.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dashkit.admin import field_views, form_data
@@ -206,17 +207,10 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     current = row_values(obj, [name for name in names if name in result.values])
     result.errors.update(form_data.unreachable_targets(request, fields, result.values, current))
     inlines = inline_sets(request, model_admin, obj, posted=request.form)
+    # every refusal re-shows the user's input on the same form
+    refuse = partial(_form_page, request, model_admin, obj=obj, pk=key, result=result, token=token)
     if not result.ok or any(item.has_errors for item in inlines):
-        return _form_page(
-            request,
-            model_admin,
-            obj=obj,
-            pk=key,
-            result=result,
-            token=token,
-            inlines=inlines,
-            status=422,
-        )
+        return refuse(inlines=inlines, status=422)
     try:
         with request.db.begin_nested():
             written = update_row(
@@ -230,13 +224,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             )
             child_events = save_inlines(request, model_admin, obj, inlines)
     except ChildConflict as conflict:
-        return _form_page(
-            request,
-            model_admin,
-            obj=obj,
-            pk=key,
-            result=result,
-            token=token,
+        return refuse(
             form_errors=[str(conflict)],
             inlines=inline_sets(request, model_admin, obj),
             status=409,
@@ -247,12 +235,8 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             flash(request, str(conflict), "error")
             return redirect(request.url_for("admin.list", slug=slug))
         fresh = form_data.originals_token(request, model_admin, key, obj, names)
-        return _form_page(
-            request,
-            model_admin,
+        return refuse(
             obj=obj,
-            pk=key,
-            result=result,
             token=fresh,
             conflict=conflict,
             inlines=inline_sets(request, model_admin, obj),
@@ -260,17 +244,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
         )
     except IntegrityRefusal as refusal:
         form_errors = _place_errors(fields, refusal, result)
-        return _form_page(
-            request,
-            model_admin,
-            obj=obj,
-            pk=key,
-            result=result,
-            token=token,
-            form_errors=form_errors,
-            inlines=inlines,
-            status=422,
-        )
+        return refuse(form_errors=form_errors, inlines=inlines, status=422)
     if written.changes:
         record(request, UPDATE, model_admin.slug, pk, written.changes)
     for event in child_events:
