@@ -21,20 +21,11 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from dashkit import App
+from shared_data import SHARED_DATA
 from dashkit.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
-def _shared_data() -> Path:
-    """The team's sample databases: beside the checkout, or at /work/shared for clones elsewhere."""
-    candidates = [os.environ.get("DASHKIT_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"]
-    for candidate in candidates:
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return ROOT.parent / "shared" / "data"
-
-
-SHARED_DATA = _shared_data()
 SERVER_URLS = {
     "postgresql": os.environ.get("DASHKIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "mariadb": os.environ.get("DASHKIT_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),

@@ -3,18 +3,16 @@
 The upstream scripts drop, create and switch to their own database; those lines are
 left out so the data lands in the database the URL names.
 
-    python tests/crawl/load_chinook.py postgresql://postgres@127.0.0.1/chinook
+    cd tests && python -m crawl.load_chinook postgresql://postgres@127.0.0.1/chinook
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-SHARED_DATA = Path(
-    os.environ.get("DASHKIT_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data")
-)
+from shared_data import SHARED_DATA
+
 SCRIPTS = {"postgresql": "Chinook_PostgreSql.sql", "mysql": "Chinook_MySql.sql"}
 _SKIPPED_PREFIXES = ("DROP DATABASE", "CREATE DATABASE", "\\c ", "USE ")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from crawl.crawler import crawl
+from conftest import unavailable
 from crawl.load_chinook import SHARED_DATA, load_chinook
 from crawl.serving import signed_in
 from crawl.tricky_schema import create_tricky_schema
@@ -38,7 +39,7 @@ def test_northwind_sqlite(northwind_path):
 @pytest.mark.parametrize("server", ["postgresql", "mariadb"])
 def test_chinook_on_a_server(server, request):
     if not (SHARED_DATA / "Chinook_PostgreSql.sql").exists():
-        pytest.skip(f"{SHARED_DATA} has no Chinook scripts")
+        unavailable(f"{SHARED_DATA} has no Chinook scripts")
     url = request.getfixturevalue("postgres_url" if server == "postgresql" else "mariadb_url")
     load_chinook(url)
     assert _crawl(url) == []
