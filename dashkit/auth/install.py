@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from dashkit.auth.access import has_permission
 from dashkit.auth.api_tokens import bearer_token, user_for_token
@@ -104,6 +104,7 @@ class _LazyToken:
 
     def __init__(self, request: Request):
         self._request = request
+        self._field: Markup | None = None
 
     def __str__(self) -> str:
         return self._request.csrf_token
@@ -111,14 +112,19 @@ class _LazyToken:
     def __html__(self) -> str:
         return self._request.csrf_token
 
+    def field(self) -> Markup:
+        """The hidden input carrying the token; built once however many forms a page has."""
+        if self._field is None:
+            value = escape(self._request.csrf_token)
+            self._field = Markup(f'<input type="hidden" name="{FIELD_NAME}" value="{value}">')
+        return self._field
+
 
 def _template_context(request: Request) -> dict[str, Any]:
     token = _LazyToken(request)
     return {
         "csrf_token": token,
-        "csrf_field": lambda: Markup('<input type="hidden" name="{}" value="{}">').format(
-            FIELD_NAME, str(token)
-        ),
+        "csrf_field": token.field,
         "can": lambda permission: has_permission(request, permission),
         "current_user": request.user,
         "get_flashed_messages": lambda: pop_flashes(request),
