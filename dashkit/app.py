@@ -31,6 +31,8 @@ RequestAttribute = Callable[[Request], Any]
 HookChain = tuple[tuple[Hooks, ...], tuple[Hooks, ...]]  # (app then blueprint, blueprint then app)
 
 ERROR_TEMPLATE = "dashkit/error.html"
+BUILT_URLS_KEPT = 4096
+"""How many built URLs an app keeps for reuse (a bound, whatever Host headers arrive)."""
 
 
 class App(Scaffold):
@@ -67,6 +69,7 @@ class App(Scaffold):
         self._handler: Handler | None = None
         self._hook_chains: dict[str | None, HookChain] = {None: ((self.hooks,), (self.hooks,))}
         self._endpoint_hooks: dict[str, HookChain] = {}
+        self._built_urls: dict[tuple[Any, ...], str] = {}
 
     def _ensure_secret_key(self) -> None:
         if self.config.get_str("SECRET_KEY"):
@@ -103,10 +106,12 @@ class App(Scaffold):
         self.view_functions[endpoint] = view
         self._endpoint_hooks[endpoint] = self._hook_chains[endpoint.rpartition(".")[0] or None]
         self._wsgi = None
+        self._built_urls = {}
 
     def add_converter(self, name: str, converter: type[BaseConverter]) -> None:
         """Make `<name:arg>` usable in rules registered from now on."""
         self.url_map.converters[name] = converter
+        self._built_urls = {}
 
     def register_blueprint(self, blueprint: Blueprint) -> None:
         """Add a blueprint's routes under its prefix, with endpoints named `bp.view`."""
@@ -163,13 +168,25 @@ class App(Scaffold):
         external: bool = False,
         anchor: str | None = None,
     ) -> str:
-        """Build a URL with `adapter`; a UrlBuildError names the endpoint and missing values."""
-        try:
-            url = adapter.build(endpoint, values, force_external=external)
-        except BuildError:
-            raise UrlBuildError(self._explain_build_error(endpoint, values)) from None
-        except ValueError as error:  # a converter refused a value
-            raise UrlBuildError(f"cannot build a URL for endpoint {endpoint!r}: {error}") from None
+        """Build a URL with `adapter`; a UrlBuildError names the endpoint and missing values.
+
+        A page builds a dozen URLs that are the same on every request (navigation, the
+        sign-out form, its model's pages); a URL from text and integer values is kept, per
+        mount point and host, so the URL map builds each one once.
+        """
+        key = None if external else _built_url_key(adapter, endpoint, values)
+        url = self._built_urls.get(key) if key is not None else None
+        if url is None:
+            try:
+                url = adapter.build(endpoint, values, force_external=external)
+            except BuildError:
+                raise UrlBuildError(self._explain_build_error(endpoint, values)) from None
+            except ValueError as error:  # a converter refused a value
+                raise UrlBuildError(
+                    f"cannot build a URL for endpoint {endpoint!r}: {error}"
+                ) from None
+            if key is not None and len(self._built_urls) < BUILT_URLS_KEPT:
+                self._built_urls[key] = url
         return f"{url}#{anchor}" if anchor else url
 
     def _explain_build_error(self, endpoint: str, values: dict[str, Any]) -> str:
@@ -378,6 +395,24 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _built_url_key(
+    adapter: MapAdapter, endpoint: str, values: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """What a relative URL depends on; None when a value is not plain text or an integer."""
+    for value in values.values():
+        if type(value) is not str and type(value) is not int:
+            return None
+    return (
+        endpoint,
+        adapter.script_name,
+        adapter.server_name,
+        adapter.subdomain,
+        adapter.url_scheme,
+        adapter.default_method,
+        *values.items(),
+    )
 
 
 def _bind_middleware(middleware: Middleware, call_next: Handler) -> Handler:

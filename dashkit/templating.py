@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    Template,
+    select_autoescape,
+)
 
 from dashkit.http import Response
 from dashkit.resources import shipped_path
@@ -35,6 +42,7 @@ class Templates:
             auto_reload=auto_reload,
         )
         self.context_processors: list[ContextProcessor] = []
+        self._first_found: dict[tuple[str, ...], Template] = {}
 
     def add_blueprint_folder(self, folder: Path) -> None:
         """Search `folder` after the app's templates and before dashkit's own."""
@@ -44,6 +52,22 @@ class Templates:
     def _refresh_loader(self) -> None:
         builtin = FileSystemLoader(shipped_path("templates"))
         self._loader.loaders = [*self._app_loaders, *self._blueprint_loaders, builtin]
+        self._first_found = {}
+
+    def first_found(self, names: Sequence[str]) -> Template:
+        """The first of `names` that exists, e.g. a per-model override before the default.
+
+        Jinja2 caches templates it found, not the ones it did not: each render would
+        search every folder again for a missing override. Outside debug mode (no
+        auto-reload) the choice is kept until the search folders change.
+        """
+        key = tuple(names)
+        template = self._first_found.get(key)
+        if template is None:
+            template = self.environment.select_template(key)
+            if not self.environment.auto_reload:
+                self._first_found[key] = template
+        return template
 
     def context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
         """The variables every template sees, then the view's own."""

@@ -41,9 +41,8 @@ def model_admin_for(request: Request, slug: str, verb: str) -> ModelAdmin:
 
 def page_template(request: Request, model_admin: ModelAdmin, name: str) -> Template:
     """`admin/<slug>/<name>.html` when the app provides one, else `admin/<name>.html`."""
-    environment = request.app.templates.environment
-    return environment.select_template(
-        [f"admin/{model_admin.slug}/{name}.html", f"admin/{name}.html"]
+    return request.app.templates.first_found(
+        (f"admin/{model_admin.slug}/{name}.html", f"admin/{name}.html")
     )
 
 
