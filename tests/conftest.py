@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from dashkit import App
-from shared_data import SHARED_DATA
+from machine import SHARED_DATA, unavailable
 from dashkit.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,16 +32,6 @@ SERVER_URLS = {
 }
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-UNDER_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def unavailable(reason: str) -> None:
-    """Skip locally, fail under CI: a missing service must not pass silently there."""
-    if UNDER_CI:
-        pytest.fail(f"required under CI: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def app() -> App:
     return App("tests", {"SECRET_KEY": "test-secret", "DEBUG": False})

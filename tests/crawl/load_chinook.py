@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from shared_data import SHARED_DATA
+from machine import SHARED_DATA
 
 SCRIPTS = {"postgresql": "Chinook_PostgreSql.sql", "mysql": "Chinook_MySql.sql"}
 _SKIPPED_PREFIXES = ("DROP DATABASE", "CREATE DATABASE", "\\c ", "USE ")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from crawl.crawler import crawl
-from conftest import unavailable
+from machine import unavailable
 from crawl.load_chinook import SHARED_DATA, load_chinook
 from crawl.serving import signed_in
 from crawl.tricky_schema import create_tricky_schema

@@ -1,11 +1,21 @@
-"""Where the team's sample databases (../shared/data) are, from any clone of the repository."""
+"""What the test machine provides: the team's sample databases, and how a missing piece is reported."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def unavailable(reason: str) -> None:
+    """Skip locally, fail under CI: a missing service must not pass silently there."""
+    if UNDER_CI:
+        pytest.fail(f"required under CI: {reason}")
+    pytest.skip(reason)
 
 
 def find_shared_data() -> Path:
