@@ -133,25 +133,26 @@ def table_names() -> Callable[[str], set[str]]:
     return names
 
 
+def _sample_copy(name: str, folder: Path) -> Path:
+    """A private copy of a sample database, so no test can change the shared file."""
+    source = SHARED_DATA / name
+    if not source.exists():
+        unavailable(f"sample database {source} is missing")
+    target = folder / name
+    shutil.copyfile(source, target)
+    return target
+
+
 @pytest.fixture
 def chinook_path(tmp_path: Path) -> Path:
     """A private copy of the Chinook sample database (SQLite)."""
-    source = SHARED_DATA / "chinook.sqlite"
-    if not source.exists():
-        unavailable(f"sample database {source} is missing")
-    target = tmp_path / "chinook.sqlite"
-    shutil.copyfile(source, target)
-    return target
+    return _sample_copy("chinook.sqlite", tmp_path)
 
 
 @pytest.fixture
 def northwind_path(tmp_path: Path) -> Path:
-    source = SHARED_DATA / "northwind.sqlite"
-    if not source.exists():
-        unavailable(f"sample database {source} is missing")
-    target = tmp_path / "northwind.sqlite"
-    shutil.copyfile(source, target)
-    return target
+    """A private copy of the Northwind sample database (SQLite)."""
+    return _sample_copy("northwind.sqlite", tmp_path)
 
 
 class LiveServer:
