@@ -132,7 +132,7 @@ def plain_floor_app(url: str) -> tuple[Any, sa.Engine]:
     engine = sa.create_engine(url)
     template = Environment(
         loader=FileSystemLoader(BENCH / "templates"), autoescape=select_autoescape()
-    ).get_template("floor_plain_order_form.html")
+    ).get_template("floor_order_form.html")
     orders, customers = Order.__table__, Customer.__table__
     query = (
         sa.select(*orders.c, customers.c.name.label("customer_name"))
@@ -146,7 +146,7 @@ def plain_floor_app(url: str) -> tuple[Any, sa.Engine]:
             order = connection.execute(query, {"id": order_id}).first()
         if order is None:
             return Response("not found", 404)(environ, start_response)
-        body = template.render(order=order)
+        body = template.render(order=order, customer_name=order.customer_name)
         return Response(body, mimetype="text/html")(environ, start_response)
 
     return application, engine
@@ -175,7 +175,7 @@ def floor_app(url: str) -> tuple[Flask, dict[str, str]]:
                 flask_abort(404)
             customer = session.get(Customer, order.customer_id)
             return render_template(
-                "floor_order_form.html", order=order, customer=customer, user=user
+                "floor_order_form.html", order=order, customer_name=customer.name, user=user
             )
 
     @app.route("/sign-in")
