@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from crawl.serving import (
-    browser_session,
+    create_first_admin,
     csrf_of,
     free_port,
     read_until,
@@ -185,18 +185,7 @@ def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_ho
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
         assert "dashkit users create NAME --role admin --state" in output
         wait_for(link)
-        browser = browser_session()
-        page = browser.open(link).read().decode()
-        form = urllib.parse.urlencode(
-            {
-                "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
-                "username": "owner",
-                "password": "a long enough passphrase",
-                "password_again": "a long enough passphrase",
-                "csrf_token": csrf_of(page),
-            }
-        ).encode()
-        admin = browser.open(f"http://127.0.0.1:{port}/setup", data=form)
+        browser, admin = create_first_admin(link, port)
         assert admin.url.endswith("/admin/") and "Customers" in admin.read().decode()
     finally:
         process.terminate()
@@ -214,18 +203,7 @@ def test_workers_share_sessions_through_the_state_database(chinook_path, dashkit
         output = read_until(process, "Ctrl+C")
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
         wait_for(f"http://127.0.0.1:{port}/login")
-        browser = browser_session()
-        page = browser.open(link).read().decode()
-        form = urllib.parse.urlencode(
-            {
-                "token": urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0],
-                "username": "owner",
-                "password": "a long enough passphrase",
-                "password_again": "a long enough passphrase",
-                "csrf_token": csrf_of(page),
-            }
-        ).encode()
-        browser.open(f"http://127.0.0.1:{port}/setup", data=form)
+        browser, _ = create_first_admin(link, port)
         for _ in range(8):  # spread over both workers; every one knows the session
             response = browser.open(f"http://127.0.0.1:{port}/admin/track/")
             assert response.url.endswith("/admin/track/") and response.status == 200

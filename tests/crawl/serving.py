@@ -10,8 +10,10 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 from werkzeug.test import Client
@@ -100,3 +102,21 @@ def browser_session() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
+
+
+def create_first_admin(link: str, port: int) -> tuple[urllib.request.OpenerDirector, Any]:
+    """Follow a one-time setup link and create the admin "owner"; the signed-in opener
+    and the page the form led to."""
+    browser = browser_session()
+    page = browser.open(link).read().decode()
+    token = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["token"][0]
+    form = urllib.parse.urlencode(
+        {
+            "token": token,
+            "username": "owner",
+            "password": "a long enough passphrase",
+            "password_again": "a long enough passphrase",
+            "csrf_token": csrf_of(page),
+        }
+    ).encode()
+    return browser, browser.open(f"http://127.0.0.1:{port}/setup", data=form)
