@@ -185,7 +185,7 @@ def test_command_prints_url_and_link_never_the_password(postgres_url, dashkit_ho
         link = re.search(r"(http://\S+/setup\?token=\S+)", output).group(1)
         assert "dashkit users create NAME --role admin --state" in output
         wait_for(link)
-        browser, admin = create_first_admin(link, port)
+        _, admin = create_first_admin(link, port)
         assert admin.url.endswith("/admin/") and "Customers" in admin.read().decode()
     finally:
         process.terminate()
