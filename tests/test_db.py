@@ -29,6 +29,7 @@ from dashkit.db import (
     make_engine,
     mask_url,
     normalise_url,
+    read_rows,
 )
 from dashkit.migrations import upgrade_state
 
@@ -170,6 +171,22 @@ def test_an_error_response_rolls_back(database_url: str) -> None:
     app = make_app(database_url)
     response = app.test_client().post("/notes", data={"text": "lost", "then": "400"})
     assert response.status_code == 400
+    assert note_texts(app) == []
+
+
+def test_read_rows_runs_in_the_requests_transaction(database_url: str) -> None:
+    app = make_app(database_url)
+    seen = {}
+
+    @app.route("/flushed", methods=["POST"])
+    def flushed(request):
+        request.db.add(Note(text="not committed yet"))
+        request.db.flush()
+        seen["rows"] = read_rows(request.db, sa.select(Note.text, Note.id)).all()
+        return "rejected", 400
+
+    app.test_client().post("/flushed")
+    assert [tuple(row) for row in seen["rows"]] == [("not committed yet", 1)]
     assert note_texts(app) == []
 
 

@@ -11,6 +11,7 @@ from werkzeug.datastructures import MultiDict
 from dashkit.admin.lookup import list_url, model_admin_for
 from dashkit.admin.query import read_list_state
 from dashkit.auth import flash, require_login
+from dashkit.db import read_rows
 from dashkit.http import Response, abort, redirect
 from dashkit.state import SavedView
 
@@ -41,7 +42,7 @@ def saved_views_for(request: Request, model_admin: ModelAdmin) -> list[sa.Row[An
     """The signed-in user's saved views of a model, by name: their id, name and query string."""
     user = require_login(request)
     arguments = {"user_id": user.id, "model": model_admin.slug}
-    return list(request.state_db.execute(LISTED_VIEWS, arguments))
+    return list(read_rows(request.state_db, LISTED_VIEWS, arguments))
 
 
 def clean_query_string(model_admin: ModelAdmin, query_string: str) -> str:

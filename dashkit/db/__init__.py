@@ -3,6 +3,7 @@
 from dashkit.db.database import Database, DatabaseUnavailable, get_database, init_db
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine, make_engine
 from dashkit.db.outage import database_error_response, is_unavailable
+from dashkit.db.reads import read_rows
 from dashkit.db.urls import mask_url, normalise_url
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "make_engine",
     "mask_url",
     "normalise_url",
+    "read_rows",
 ]
