@@ -21,6 +21,7 @@ from dashkit.admin.display import DisplayField
 from dashkit.admin.filters import PREFIX, AppliedFilter, parse_filters
 from dashkit.admin.keyset import SortKey, beyond, decode_cursor, encode_cursor
 from dashkit.admin.options import ModelAdmin
+from dashkit.db import read_rows
 
 if TYPE_CHECKING:
     from dashkit.http import Request
@@ -285,7 +286,12 @@ class ListQuery:
         statement = self.page_statement(reverse=not forward)
         if boundary is not None:
             statement = statement.where(beyond(self.keys, boundary, forward))
-        rows = list(session.execute(statement.limit(limit)).all())
+        statement = statement.limit(limit)
+        # a page of plain columns needs none of the ORM's per-statement work
+        result = (
+            session.execute(statement) if self._columns is None else read_rows(session, statement)
+        )
+        rows = list(result.all())
         return rows if forward else rows[::-1]
 
     def _row(self, row: sa.Row[Any]) -> Any:
