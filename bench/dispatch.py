@@ -15,24 +15,18 @@ import argparse
 import gc
 import math
 import os
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
+from contextlib import ExitStack
 from typing import Any
 
+import apps
+from serving import Page, seconds_per_request, served
 from werkzeug.test import EnvironBuilder
 
-import apps
-
-BENCH = Path(__file__).resolve().parent
 FRAMEWORKS = {"dashkit": "dashkit_app", "flask": "flask_app", "werkzeug": "werkzeug_app"}
 ROUTES = {"hello": "/", "template": apps.POST_PATH}
-STARTUP_TIMEOUT = 30.0
-CLIENT_TIMEOUT = 10.0
 
 WsgiApp = Callable[..., Any]
 
@@ -90,82 +84,27 @@ def check_same_output(path: str) -> None:
         raise SystemExit(f"the apps answer {path} differently: {bodies}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def gunicorn_rates(path: str, options: argparse.Namespace) -> dict[str, float]:
+    """Requests per second of each framework through gunicorn, best of `options.repeats` rounds.
 
-
-def start_gunicorn(attribute: str, workers: int) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    command = [
-        sys.executable, "-m", "gunicorn", "--workers", str(workers), "--worker-class", "sync",
-        "--bind", f"127.0.0.1:{port}", "--chdir", str(BENCH), "--log-level", "warning",
-        f"apps:{attribute}",
-    ]
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}: {' '.join(command)}")
-        try:
-            fetch(port, "/")
-            return server, port
-        except OSError:
-            time.sleep(0.1)
-    stop(server)
-    raise SystemExit(f"gunicorn did not answer within {STARTUP_TIMEOUT:.0f}s")
-
-
-def stop(server: subprocess.Popen[bytes]) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(timeout=10)
-
-
-def fetch(port: int, path: str) -> None:
-    """One GET over a fresh connection (sync workers close it after each response)."""
-    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
-    with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT) as connection:
-        connection.sendall(request)
-        chunks = []
-        while chunk := connection.recv(65536):
-            chunks.append(chunk)
-    response = b"".join(chunks)
-    if not response.startswith(b"HTTP/1.1 200"):
-        raise RuntimeError(f"GET {path} answered {response[:40]!r}")
-
-
-def client(port: int, path: str, count: int) -> int:
-    for _ in range(count):
-        fetch(port, path)
-    return count
-
-
-def gunicorn_rate(attribute: str, path: str, options: argparse.Namespace) -> float:
-    """Requests per second through gunicorn, best of `options.repeats` rounds."""
-    server, port = start_gunicorn(attribute, options.workers)
-    clients = options.clients
-    share = options.requests // clients
-    best = 0.0
-    try:
-        client(port, path, 50)  # warm up
-        with ProcessPoolExecutor(clients) as pool:
-            for _ in range(options.repeats):
-                started = time.perf_counter()
-                done = sum(pool.map(client, [port] * clients, [path] * clients, [share] * clients))
-                best = max(best, done / (time.perf_counter() - started))
-    finally:
-        stop(server)
-    return best
+    The three servers run side by side and the frameworks take turns within each round.
+    """
+    with ExitStack() as servers:
+        pages = {
+            name: Page(
+                servers.enter_context(served(getattr(apps, attribute), options.workers)), path
+            )
+            for name, attribute in FRAMEWORKS.items()
+        }
+        seconds = seconds_per_request(pages, options.requests, options.repeats, options.clients)
+    return {name: 1 / value for name, value in seconds.items()}
 
 
 def print_table(title: str, rates: dict[str, dict[str, float]]) -> None:
     print(title)
-    print(f"  {'route':<10}{'dashkit':>10}{'flask':>10}{'werkzeug':>10}{'dk/flask':>10}{'dk/wz':>8}")
+    print(
+        f"  {'route':<10}{'dashkit':>10}{'flask':>10}{'werkzeug':>10}{'dk/flask':>10}{'dk/wz':>8}"
+    )
     for route, by_framework in rates.items():
         dashkit, flask, werkzeug = (by_framework[name] for name in FRAMEWORKS)
         print(
@@ -178,7 +117,9 @@ def print_table(title: str, rates: dict[str, dict[str, float]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=20_000, help="calls per in-process run")
-    parser.add_argument("--repeats", type=int, default=5, help="runs of each measure; the best counts")
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="runs of each measure; the best counts"
+    )
     parser.add_argument("--requests", type=int, default=3_000, help="requests per gunicorn run")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn sync workers")
     parser.add_argument("--clients", type=int, default=2, help="client processes against gunicorn")
@@ -188,17 +129,16 @@ def main() -> None:
     for path in ROUTES.values():
         check_same_output(path)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
-    rates = {route: in_process_rates(path, options.iterations, options.repeats) for route, path in ROUTES.items()}
-    print_table(f"in-process WSGI call, best of {options.repeats} x {options.iterations:,} requests", rates)
-    if options.no_gunicorn:
-        return
     rates = {
-        route: {
-            name: gunicorn_rate(attribute, path, options)
-            for name, attribute in FRAMEWORKS.items()
-        }
+        route: in_process_rates(path, options.iterations, options.repeats)
         for route, path in ROUTES.items()
     }
+    print_table(
+        f"in-process WSGI call, best of {options.repeats} x {options.iterations:,} requests", rates
+    )
+    if options.no_gunicorn:
+        return
+    rates = {route: gunicorn_rates(path, options) for route, path in ROUTES.items()}
     print_table(
         f"gunicorn, {options.workers} sync worker(s), {options.clients} client processes, "
         f"best of {options.repeats} x {options.requests:,} requests over fresh connections",
