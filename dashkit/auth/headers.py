@@ -93,9 +93,13 @@ def headers_middleware(
 
 def apply_headers(response: Response, headers: Mapping[str, str], *, secure: bool) -> None:
     """Set the security headers a view did not set itself; HSTS only over HTTPS."""
-    for name, value in headers.items():
-        response.headers.setdefault(name, value)
-    if secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    present = {name.lower() for name, _value in response.headers}
+    missing = [(name, value) for name, value in headers.items() if name.lower() not in present]
+    if secure and "strict-transport-security" not in present:
+        missing.append(("Strict-Transport-Security", HSTS))
+    response.headers.extend(missing)  # one pass over the headers, not one per name
     if response.mimetype == "text/html":
-        response.vary.add("HX-Request")
+        if "vary" in present:
+            response.vary.add("HX-Request")
+        else:
+            response.headers["Vary"] = "HX-Request"

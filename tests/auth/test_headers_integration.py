@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from dashkit.auth.headers import DEFAULT_CSP
+from dashkit.http import Response
 from dashkit.state import UserSession
 
 from .conftest import csrf_from, log_in
@@ -45,6 +46,24 @@ def test_headers_on_html_json_error_and_static(auth_app, auth_client):
     for response in (html, json_response, missing, forbidden, static):
         _assert_security_headers(response)
     assert "Strict-Transport-Security" not in html.headers
+
+
+def test_a_views_own_headers_are_kept_and_its_vary_extended(auth_app):
+    @auth_app.route("/framed")
+    def framed(request):
+        response = Response("<p>framed</p>", mimetype="text/html")
+        response.headers["x-frame-options"] = "SAMEORIGIN"
+        response.headers["Vary"] = "Accept-Language"
+        return response
+
+    response = auth_app.test_client().get("/framed", base_url="https://localhost")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Content-Security-Policy") == [DEFAULT_CSP]
+    assert response.headers.getlist("Strict-Transport-Security") != []
+    assert [part.strip() for part in response.headers["Vary"].split(",")] == [
+        "Accept-Language",
+        "HX-Request",
+    ]
 
 
 def test_hsts_only_over_https(auth_client):
