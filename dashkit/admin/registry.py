@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashkit.admin import bulk, export, saved_views, views, write_views
 from dashkit.admin.errors import OptionError
+from dashkit.admin.forms.widgets import field_error_html, field_row_html, options_html
 from dashkit.admin.options import ModelAdmin
 from dashkit.auth import has_permission
 from dashkit.errors import ConfigError
@@ -50,6 +51,11 @@ class Admin:
         app.register_blueprint(blueprint)
         app.extensions["admin"] = self
         app.templates.context_processors.append(self._template_context)
+        app.templates.environment.globals.update(
+            field_row_html=field_row_html,
+            field_error_html=field_error_html,
+            options_html=options_html,
+        )
 
     def register(self, model: type, model_admin: type[ModelAdmin] | None = None) -> ModelAdmin:
         """Serve `model` in the admin, with `model_admin`'s options (checked now)."""
