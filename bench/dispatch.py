@@ -18,29 +18,16 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from contextlib import ExitStack
 from typing import Any
 
 import apps
-from serving import Page, seconds_per_request, served
+from serving import Page, call, seconds_per_request, served
 from werkzeug.test import EnvironBuilder
 
 FRAMEWORKS = {"dashkit": "dashkit_app", "flask": "flask_app", "werkzeug": "werkzeug_app"}
 ROUTES = {"hello": "/", "template": apps.POST_PATH}
 
 WsgiApp = Callable[..., Any]
-
-
-def call(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, bytes]:
-    """One request through the WSGI callable; returns the status and the body."""
-    status: list[str] = []
-    body = app(environ.copy(), lambda s, headers, exc_info=None: status.append(s))
-    try:
-        data = b"".join(body)
-    finally:
-        if hasattr(body, "close"):
-            body.close()
-    return status[0], data
 
 
 def in_process_rates(path: str, iterations: int, repeats: int) -> dict[str, float]:
@@ -89,13 +76,9 @@ def gunicorn_rates(path: str, options: argparse.Namespace) -> dict[str, float]:
 
     The three servers run side by side and the frameworks take turns within each round.
     """
-    with ExitStack() as servers:
-        pages = {
-            name: Page(
-                servers.enter_context(served(getattr(apps, attribute), options.workers)), path
-            )
-            for name, attribute in FRAMEWORKS.items()
-        }
+    frameworks = {name: getattr(apps, attribute) for name, attribute in FRAMEWORKS.items()}
+    with served(frameworks, options.workers) as ports:
+        pages = {name: Page(port, path) for name, port in ports.items()}
         seconds = seconds_per_request(pages, options.requests, options.repeats, options.clients)
     return {name: 1 / value for name, value in seconds.items()}
 

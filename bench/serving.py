@@ -1,17 +1,18 @@
-"""Serve already-built WSGI apps with gunicorn on 127.0.0.1 and time them over HTTP.
+"""How the bench scripts reach the apps they built: a WSGI call, or gunicorn and HTTP.
 
-Shared by the bench scripts. A server is a forked child of the bench process running
-gunicorn's arbiter (`--workers 1 --worker-class sync` by default) on the app object the
-bench built, with its temporary databases, users and signed-in cookie, so nothing is
-rebuilt from a module path. Engines must hold no pooled connection when a server forks:
-dashkit's renew themselves in a forked child; the bench disposes its plain SQLAlchemy
-engines first. Client processes send a fixed number of requests over fresh connections
-(sync workers close each one). Every loop is bounded by a count and every wait by a
-timeout; a server is stopped when its `with` block ends, whatever happened inside it.
+A server is a forked child of the bench process running gunicorn's arbiter (`--workers 1
+--worker-class sync` by default) on the app object the bench built, with its temporary
+databases, users and signed-in cookie, so nothing is rebuilt from a module path. Engines
+must hold no pooled connection when a server forks: dashkit's renew themselves in a
+forked child; the bench disposes its plain SQLAlchemy engines first. Client processes
+send a fixed number of requests over fresh connections (sync workers close each one).
+Every loop is bounded by a count and every wait by a timeout; a server is stopped when
+its `with` block ends, whatever happened inside it.
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import math
 import multiprocessing
@@ -19,7 +20,7 @@ import socket
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,27 @@ class ServedApp(BaseApplication):
         return self.app
 
 
+def call(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, bytes]:
+    """One request through the WSGI callable, in this process: the status and the body."""
+    status: list[str] = []
+    body = app(environ.copy(), lambda s, headers, exc_info=None: status.append(s))
+    try:
+        data = b"".join(body)
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return status[0], data
+
+
+def add_http_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a bench's served measure: its size, its clients, or leaving it out."""
+    parser.add_argument("--http-requests", type=int, default=400, help="HTTP requests per run")
+    parser.add_argument("--clients", type=int, default=2, help="client processes over HTTP")
+    parser.add_argument(
+        "--in-process-only", action="store_true", help="no gunicorn: only the WSGI calls"
+    )
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 nothing listens on now."""
     with socket.socket() as probe:
@@ -73,11 +95,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(app: WsgiApp, workers: int = 1) -> Iterator[int]:
-    """`app` under gunicorn with sync workers on a free 127.0.0.1 port; yields the port.
+def served(apps: dict[str, WsgiApp], workers: int = 1) -> Iterator[dict[str, int]]:
+    """Each app under its own gunicorn, side by side; yields each app's port by name.
 
-    The server answers before the block starts and is stopped when it ends.
+    Every server listens before the block starts, and all are stopped when it ends.
     """
+    with ExitStack() as servers:
+        yield {name: servers.enter_context(served_one(app, workers)) for name, app in apps.items()}
+
+
+@contextmanager
+def served_one(app: WsgiApp, workers: int) -> Iterator[int]:
+    """`app` under gunicorn with sync workers on a free 127.0.0.1 port; yields the port."""
     port = free_port()
     settings = {
         "bind": f"127.0.0.1:{port}",
@@ -89,24 +118,27 @@ def served(app: WsgiApp, workers: int = 1) -> Iterator[int]:
     server = FORK.Process(target=ServedApp(app, settings).run, daemon=True)
     server.start()
     try:
-        wait_until_answering(server, port)
+        wait_until_listening(server, port)
         yield port
     finally:
         stop(server)
 
 
-def wait_until_answering(server: multiprocessing.process.BaseProcess, port: int) -> None:
-    """Return once the server's worker answers a request, whatever its status."""
+def wait_until_listening(server: multiprocessing.process.BaseProcess, port: int) -> None:
+    """Return once the server accepts connections; a request then waits for the worker.
+
+    The probe sends no request, so no app sees a path it does not serve.
+    """
     deadline = time.monotonic() + STARTUP_TIMEOUT
     while time.monotonic() < deadline:
         if not server.is_alive():
             raise SystemExit(f"gunicorn on port {port} exited with {server.exitcode}")
         try:
-            fetch(Page(port, "/"))
+            socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT).close()
             return
         except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"gunicorn on port {port} did not answer within {STARTUP_TIMEOUT:.0f}s")
+            time.sleep(0.05)
+    raise SystemExit(f"gunicorn on port {port} did not listen within {STARTUP_TIMEOUT:.0f}s")
 
 
 def stop(server: multiprocessing.process.BaseProcess) -> None:
