@@ -9,6 +9,7 @@ was loaded with into the UPDATE's (or DELETE's) WHERE clause.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -79,6 +80,20 @@ def _where_pk(mapper: Mapper[Any], pk: Sequence[Any]) -> list[sa.ColumnElement[b
     return [column == value for column, value in zip(columns, pk)]
 
 
+@functools.lru_cache(maxsize=1024)
+def _by_key(model: type) -> sa.Select[Any]:
+    """`SELECT model WHERE <key> = :pk_0 ...`, built once per model: a new statement costs
+    its construction and SQLAlchemy's cache key on every load, more than the query itself
+    on SQLite. A scope adds its conditions to it; the key is bound when it runs."""
+    columns = sa.inspect(model).primary_key
+    conditions = [column == sa.bindparam(_key_name(n)) for n, column in enumerate(columns)]
+    return sa.select(model).where(*conditions).execution_options(populate_existing=True)
+
+
+def _key_name(position: int) -> str:
+    return f"dashkit_pk_{position}"  # a name no scope's own parameters will use
+
+
 def load_row(
     session: Session,
     model: type,
@@ -89,12 +104,15 @@ def load_row(
 ) -> Any:
     """The row with primary key `pk` as the admin may see it, or raise `RowNotFound`."""
     mapper: Mapper[Any] = sa.inspect(model)
-    statement = sa.select(model).where(*_where_pk(mapper, pk))
+    if len(pk) != len(mapper.primary_key):
+        raise RowNotFound(f"expected a key of {len(mapper.primary_key)} parts, got {len(pk)}")
+    statement = _by_key(mapper.class_)
     if scope is not None:
         statement = scope(statement)
     if lock:
         statement = statement.with_for_update()
-    obj = session.scalars(statement.execution_options(populate_existing=True)).first()
+    key = {_key_name(n): value for n, value in enumerate(pk)}
+    obj = session.scalars(statement, key).first()
     if obj is None:
         raise RowNotFound(f"no {mapper.class_.__name__} with key {list(pk)!r}")
     return obj

@@ -236,6 +236,20 @@ def test_scope_limits_what_can_be_written(session: Session):
         update_row(session, Order, (order.id,), {"note": "x"}, {"note": "first"}, scope=hidden)
 
 
+def test_a_scope_narrows_its_own_load_only(session: Session):
+    order = seed(session)
+    hidden = lambda statement: statement.where(Order.total > 100)
+    for _ in range(2):  # the statement is prepared once per model and shared
+        with pytest.raises(RowNotFound):
+            load_row(session, Order, (order.id,), scope=hidden)
+        assert load_row(session, Order, (order.id,)) is order
+        assert load_row(session, Order, (order.id,), scope=lambda statement: statement) is order
+    with pytest.raises(RowNotFound):
+        load_row(session, Order, (order.id + 1,))
+    with pytest.raises(RowNotFound):
+        load_row(session, Order, (order.id, 1))
+
+
 def test_signed_originals_reject_tampering_and_other_rows():
     token = sign_originals(SECRET, "orders", (1,), {"note": "a"})
     assert read_originals(SECRET, token, "orders", (1,)) == {"note": "a"}
