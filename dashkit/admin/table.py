@@ -1,17 +1,21 @@
-"""The list table's body as HTML, built in Python: each column's cell is planned once per page.
+"""The list table's body as HTML, built in Python: one row format planned once per page.
 
 A 50-row page has hundreds of cells. Looking each one up through template attribute
 access, macro calls and the URL map cost several times the query that fetched the rows,
-so every column gets one small function (read, format, escape, link) chosen before the
-first row, and the rows are joined into one string. Every text passes through
-`markupsafe.escape`, as it would in an autoescaped template; only the text of numbers,
-dates and booleans, which holds no character HTML treats specially, is left as it is.
+so the page's row is planned before the first row: the fixed HTML of a row (tags,
+classes, link prefixes) becomes one %-format string, filled in with each row's key and
+cell contents. The contents are made a column at a time, so a column of one type is
+converted by one call (`str` over fifty integers). Every text is escaped as
+`markupsafe.escape` would, as in an autoescaped template; the text of numbers, dates and
+booleans, which holds no character HTML treats specially, is left as it is.
+
+Cells carry no editor links: an editable column's header holds its editor URL around the
+row key, each row its key (`data-pk`), and `static/js/admin.js` adds the cell pencils.
+Without JavaScript a row is edited through its own edit form, which every row links to.
 """
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from dashkit.admin.display import DisplayField, format_value
+from dashkit.admin.display import COMMON_FORMATS, DisplayField, format_value
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.lookup import path_segment
 
@@ -30,24 +34,38 @@ UrlParts = tuple[str, str]
 """A URL split where a row's key goes: the key's path segment fits between the two."""
 Reader = Callable[[str], Callable[[Any], Any]]
 """Column name -> a function reading that column's value from a row."""
-CellWriter = Callable[[Any, str, str], str]
-"""(row, escaped key text, escaped key segment) -> the cell's HTML."""
-SAFE_TYPES = frozenset(
-    {type(None), bool, int, float, decimal.Decimal, datetime.date, datetime.datetime}
-)
-"""Types whose `format_value` text (digits, signs, dates, yes/no) never needs HTML escaping."""
+ColumnHtml = Callable[[Sequence[Any]], list[str]]
+"""The rows of a page -> the HTML each row shows in one cell (text, or a link around it)."""
+
+
+def html_text(text: str) -> str:
+    """`text` escaped for HTML as `markupsafe.escape` escapes it, without making a Markup."""
+    return str(escape(text)) if _has_special(text) else text
+
+
+def _has_special(text: str) -> bool:
+    """True when `text` holds a character HTML escaping changes."""
+    return "&" in text or "<" in text or ">" in text or '"' in text or "'" in text
+
+
+HTML_FORMATS: dict[type, Callable[[Any], str]] = {**COMMON_FORMATS, str: html_text}
+"""`format_value` as HTML for the exact types most cells hold: text is escaped, and the
+text of the others (nothing, digits, signs, dates, yes/no) needs no escaping."""
 
 
 @dataclass(frozen=True)
 class TableLinks:
-    """Where the cells of one page link: the row's detail page, foreign keys, cell editors."""
+    """Where the cells of one page link: the row's pages, foreign keys, cell editors."""
 
     detail: UrlParts
     """The detail page of this model's rows."""
     related: dict[str, UrlParts]
     """Foreign-key field name -> the detail page of the row it points to (the user may view it)."""
     editors: dict[str, UrlParts]
-    """Editable field name -> its in-place editor (the JS-off fallback of the delegated editor)."""
+    """Field name -> its in-cell editor, for the fields this user may edit in the list (the
+    column's header carries it; each row carries its key for it)."""
+    edit: UrlParts | None = None
+    """The edit form of this model's rows, when the user may change them."""
 
 
 def table_body(
@@ -64,95 +82,145 @@ def table_body(
     `reader(name)` gives the function that reads column `name` from a row (the list
     query's, which reads rows of columns by position).
     """
-    writers = [
-        _cell_writer(field, links, reader, first=index == 0) for index, field in enumerate(fields)
+    row_format, sources = _row_plan(model_admin, fields, links, reader, selectable=selectable)
+    keys, segments = _keys(model_admin, rows, reader)
+    columns = [
+        keys if source == KEY else segments if source == SEGMENT else source(rows)
+        for source in sources
     ]
-    key_readers = [reader(name) for name in model_admin.info.primary_key]
-    parts = []
-    for row in rows:
-        pk = encode_pk([read(row) for read in key_readers])
-        if pk.isascii() and pk.isdigit():  # the usual integer key: nothing to quote or escape
-            pk_html = segment = pk
+    return Markup("".join([row_format % row for row in zip(*columns)]))
+
+
+KEY = "key"
+SEGMENT = "segment"
+
+
+def _row_plan(
+    model_admin: ModelAdmin,
+    fields: Sequence[DisplayField],
+    links: TableLinks,
+    reader: Reader,
+    *,
+    selectable: bool,
+) -> tuple[str, list[ColumnHtml | str]]:
+    """A row's HTML as one %-format string, and where each of its `%s` comes from: the
+    row's key as text (`KEY`), as a path segment (`SEGMENT`), or a function giving a
+    column's cell contents."""
+    fixed: list[str] = []
+    sources: list[ColumnHtml | str] = []
+
+    def add(html: str, *between: ColumnHtml | str) -> None:
+        """Fixed HTML (any `%s` in it stands for the next of `between`)."""
+        fixed.append(html)
+        sources.extend(between)
+
+    add('<tr data-pk="%s">' if links.editors else "<tr>", *([SEGMENT] if links.editors else []))
+    if selectable:
+        label_of = model_admin.row_label
+        add(
+            '<td class="select"><input type="checkbox" name="pk" value="%s" aria-label="Select %s"></td>',
+            KEY,
+            lambda rows: [html_text(label_of(row)) for row in rows],
+        )
+    for index, field in enumerate(fields):
+        html = _column_html(field, reader)
+        kind = _literal(html_text(field.kind))
+        if index == 0:
+            before, after = (_literal(part) for part in _escaped(links.detail))
+            add(
+                f'<th scope="row" class="{kind}"><a href="{before}%s{after}">%s</a></th>',
+                SEGMENT,
+                _or(html, "(empty)"),
+            )
+        elif field.name in links.related:
+            add(f'<td class="{kind}">%s</td>', _foreign_key(field, links, reader, html))
+        elif field.name in links.editors:
+            add(f'<td class="{kind}">%s</td>', _or(html, "—"))
         else:
-            pk_html, segment = str(escape(pk)), str(escape(path_segment(pk)))
-        parts.append("<tr>")
-        if selectable:
-            label = escape(model_admin.row_label(row))
-            parts.append(
-                f'<td class="select"><input type="checkbox" name="pk" value="{pk_html}"'
-                f' aria-label="Select {label}"></td>'
-            )
-        for write in writers:
-            parts.append(write(row, pk_html, segment))
-        parts.append("</tr>\n")
-    return Markup("".join(parts))
+            add(f'<td class="{kind}">%s</td>', html)
+    if links.edit is not None:
+        before, after = (_literal(part) for part in _escaped(links.edit))
+        add(f'<td class="row-edit"><a href="{before}%s{after}">Edit</a></td>', SEGMENT)
+    add("</tr>\n")
+    return "".join(fixed), sources
 
 
-def _cell_writer(
-    field: DisplayField, links: TableLinks, reader: Reader, *, first: bool
-) -> CellWriter:
-    text = _html_reader(field, reader)
-    kind = escape(field.kind)
-    if first:
-        before, after = _escaped(links.detail)
+def _keys(
+    model_admin: ModelAdmin, rows: Sequence[Any], reader: Reader
+) -> tuple[list[str], list[str]]:
+    """Each row's key as HTML text, and as the HTML of its URL path segment."""
+    values = [list(map(reader(name), rows)) for name in model_admin.info.primary_key]
+    if len(values) == 1 and set(map(type, values[0])) <= {int}:
+        texts = list(map(str, values[0]))  # the usual integer key: nothing to quote or escape
+        return texts, texts
+    texts = [encode_pk(key) for key in zip(*values, strict=True)]
+    return list(map(html_text, texts)), [html_text(path_segment(text)) for text in texts]
 
-        def row_header(row: Any, pk_html: str, segment: str) -> str:
-            shown = text(row) or "(empty)"
-            return f'<th scope="row" class="{kind}"><a href="{before}{segment}{after}">{shown}</a></th>'
 
-        return row_header
-    if field.name in links.related:
-        value_of = reader(field.path[0]) if _is_plain_column(field) else field.value
-        target_before, target_after = _escaped(links.related[field.name])
+def _literal(html: str) -> str:
+    """Fixed HTML as a part of a %-format string."""
+    return html.replace("%", "%%")
 
-        def foreign_key(row: Any, pk_html: str, segment: str) -> str:
-            value = value_of(row)
-            shown = text(row)
+
+def _or(column: ColumnHtml, empty: str) -> ColumnHtml:
+    """A column whose empty cells say `empty`."""
+    return lambda rows: [html or empty for html in column(rows)]
+
+
+def _foreign_key(
+    field: DisplayField, links: TableLinks, reader: Reader, column: ColumnHtml
+) -> ColumnHtml:
+    """A foreign key's cells: their text, linked to the row each points to when there is one."""
+    value_of = reader(field.path[0]) if _is_plain_column(field) else field.value
+    before, after = _escaped(links.related[field.name])
+
+    def linked(rows: Sequence[Any]) -> list[str]:
+        cells = []
+        for value, html in zip(map(value_of, rows), column(rows), strict=True):
             if value is None:
-                return f'<td class="{kind}">{shown}</td>'
-            target = escape(path_segment(encode_pk([value])))
-            return f'<td class="{kind}"><a href="{target_before}{target}{target_after}">{shown}</a></td>'
+                cells.append(html)
+            else:
+                target = html_text(path_segment(encode_pk([value])))
+                cells.append(f'<a href="{before}{target}{after}">{html}</a>')
+        return cells
 
-        return foreign_key
-    if field.name in links.editors:
-        editor_before, editor_after = _escaped(links.editors[field.name])
-        label = escape(field.label)
-
-        def editable(row: Any, pk_html: str, segment: str) -> str:
-            shown = text(row) or "—"
-            return (
-                f'<td class="{kind}">{shown}<a class="cell-edit" href="{editor_before}{segment}'
-                f'{editor_after}" aria-label="Edit {label} of {pk_html}"></a></td>'
-            )
-
-        return editable
-
-    def plain(row: Any, pk_html: str, segment: str) -> str:
-        return f'<td class="{kind}">{text(row)}</td>'
-
-    return plain
+    return linked
 
 
 def _is_plain_column(field: DisplayField) -> bool:
     return field.function is None and field.column is not None and len(field.path) == 1
 
 
-def _html_reader(field: DisplayField, reader: Reader) -> Callable[[Any], str]:
-    """A function from a row to the field's text as HTML."""
+def _column_html(field: DisplayField, reader: Reader) -> ColumnHtml:
+    """A function from the rows to the field's text in each, as HTML."""
     if field.formatter is not None or not _is_plain_column(field):
         display = field.display
-        return lambda row: escape(display(row))
+        return lambda rows: [str(escape(display(row))) for row in rows]
     value_of = reader(field.path[0])
+    return lambda rows: values_html(list(map(value_of, rows)))
 
-    def column_html(row: Any) -> str:
-        value = value_of(row)
-        if type(value) is str:
-            return escape(value)
-        text = format_value(value)
-        return text if type(value) in SAFE_TYPES else escape(text)
 
-    return column_html
+def values_html(values: list[Any]) -> list[str]:
+    """Values as `format_value` shows them, escaped for HTML.
+
+    A column mostly holds values of one type: then one conversion serves the whole
+    column, and text needs no escaping at all when none of it holds a special character.
+    """
+    types = set(map(type, values))
+    if len(types) == 1:
+        kind = types.pop()
+        if kind is str and not _has_special("".join(values)):
+            return values
+        html = HTML_FORMATS.get(kind)
+        if html is not None:
+            return list(map(html, values))
+    return [_value_html(value) for value in values]
+
+
+def _value_html(value: Any) -> str:
+    html = HTML_FORMATS.get(type(value))
+    return html(value) if html is not None else html_text(format_value(value))
 
 
 def _escaped(parts: UrlParts) -> UrlParts:
-    return str(escape(parts[0])), str(escape(parts[1]))
+    return html_text(parts[0]), html_text(parts[1])

@@ -80,6 +80,11 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         detail=url_around(request, "admin.detail", "pk", slug=model_admin.slug),
         related=_related_links(request, model_admin, fields),
         editors=_editor_links(request, model_admin, fields, current_url, base_url),
+        edit=(
+            url_around(request, "admin.edit", "pk", slug=model_admin.slug)
+            if can_write(request, model_admin, "change", "admin.edit")
+            else None
+        ),
     )
     return {
         "model_admin": model_admin,
@@ -94,6 +99,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
+        "links": links,
         "table_body": table_body(
             model_admin, page.rows, fields, links, selectable=bool(actions), reader=query.reader
         ),

@@ -1,5 +1,5 @@
 // dashkit admin behaviour: confirmation dialogs, select-all, list status for screen readers,
-// cell editors opened in place, the "/" shortcut to search and saving the current view.
+// the pencils of editable list cells and their editors opened in place, the "/" shortcut to search and saving the current view.
 // A file, so the CSP needs no inline script.
 (function () {
   "use strict";
@@ -51,18 +51,55 @@
     form.querySelectorAll('input[name="pk"]').forEach(function (box) { box.checked = all.checked; });
   });
 
-  // Every cell's pencil is a plain link to that cell's editor page (what a browser without
-  // JavaScript opens); one handler for the whole table opens the editor inside the cell.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest(".list-table a.cell-edit:not([hx-get])");
-    if (!link || !window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
-    event.preventDefault();
-    window.htmx.ajax("GET", link.getAttribute("href"), { source: link, target: link.closest("td"), swap: "innerHTML" });
+  // An editable column's header holds its cell editor's URL around the row key
+  // (data-edit-before/after), each row its key (data-pk): every editable cell gets a pencil
+  // button here that opens the editor inside the cell. Without JavaScript a row is edited
+  // through its own edit form, which each row links to.
+  function headerLabel(head) {
+    var mark = head.querySelector(".sort-mark");
+    var text = head.textContent;
+    return (mark ? text.replace(mark.textContent, "") : text).trim();
+  }
+
+  function addCellPencils(root) {
+    root.querySelectorAll("table.list-table").forEach(function (table) {
+      if (!table.tHead || !table.tBodies.length) { return; }
+      var heads = table.tHead.rows[0].cells;
+      var editable = [];
+      for (var i = 0; i < heads.length; i++) {
+        if (heads[i].hasAttribute("data-edit-before")) { editable.push(i); }
+      }
+      if (!editable.length) { return; }
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var key = row.getAttribute("data-pk");
+        if (key === null) { return; }
+        editable.forEach(function (index) {
+          var cell = row.cells[index];
+          if (!cell || cell.querySelector(".cell-edit")) { return; }
+          var label = headerLabel(heads[index]);
+          var pencil = document.createElement("button");
+          pencil.type = "button";
+          pencil.className = "cell-edit";
+          pencil.title = "Edit " + label;
+          pencil.setAttribute("aria-label", "Edit " + label + " of " + decodeURIComponent(key));
+          pencil.setAttribute("data-edit-url", heads[index].getAttribute("data-edit-before") + key + heads[index].getAttribute("data-edit-after"));
+          cell.appendChild(pencil);
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { addCellPencils(document); });
+  document.addEventListener("htmx:historyRestore", function () { addCellPencils(document); });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "results") { addCellPencils(event.detail.target); }
   });
 
-  document.addEventListener("mouseover", function (event) {
-    var link = event.target.closest && event.target.closest("a.cell-edit:not([title])");
-    if (link) { link.title = link.getAttribute("aria-label"); }
+  document.addEventListener("click", function (event) {
+    var pencil = event.target.closest("button.cell-edit[data-edit-url]");
+    if (!pencil || !window.htmx) { return; }
+    event.preventDefault();
+    window.htmx.ajax("GET", pencil.getAttribute("data-edit-url"), { source: pencil, target: pencil.closest("td"), swap: "innerHTML" });
   });
 
   document.addEventListener("submit", function (event) {

@@ -67,7 +67,7 @@ def test_list_page_and_its_htmx_fragment_come_from_one_template(admin_app):
     page = client.get("/admin/list_orders/?sort=-total")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and html.startswith("<!doctype html>")
-    assert '<th scope="col" class="number" aria-sort="descending">' in html
+    assert re.search(r'<th scope="col" class="number"[^>]* aria-sort="descending">', html)
     assert html.count('<th scope="row"') == 10 and 'id="results"' in html
     fragment = client.get("/admin/list_orders/?sort=-total", headers=RESULTS)
     body = fragment.get_data(as_text=True)
@@ -373,19 +373,36 @@ def test_header_clicks_toggle_the_sort(admin_app):
     assert 'href="/admin/list_orders/?sort=total"' in html
 
 
-def test_cell_pencils_open_their_editor_and_come_back_to_the_list_as_it_was(admin_app):
-    """Without JavaScript a pencil is the editor page; its `next` is the list's state, if any."""
+def test_editable_columns_name_their_editor_once_and_rows_link_their_edit_form(admin_app):
+    """An editable column's header holds its cell editor's URL around the row key, coming
+    back to the list's state (if any); each row holds its key. No cell carries a link of
+    its own: without JavaScript a row is edited through the edit form it links to."""
     client = signed_in(admin_app)
     plain = client.get("/admin/list_customers/").get_data(as_text=True)
-    assert '<a class="cell-edit" href="/admin/list_customers/1/cell/email"' in plain
-    assert "hx-get" not in plain.split("<tbody>")[1].split("</tbody>")[0]
+    table = plain.split("<tbody>")[1].split("</tbody>")[0]
+    assert "cell-edit" not in table and "/cell/" not in table and "hx-get" not in table
+    assert 'data-edit-before="/admin/list_customers/" data-edit-after="/cell/email"' in plain
+    assert '<tr data-pk="1">' in table
+    assert '<td class="row-edit"><a href="/admin/list_customers/1/edit">Edit</a></td>' in table
     html = client.get("/admin/list_customers/?sort=-name&cols=name&cols=email").get_data(
         as_text=True
     )
-    editors = re.findall(r'<a class="cell-edit" href="([^"]+)"', html)
+    before, after = re.search(
+        r'data-edit-before="([^"]+)" data-edit-after="([^"]+)"', html
+    ).groups()
+    after = after.replace("&amp;", "&")
     back = "?next=%2Fadmin%2Flist_customers%2F%3Fsort%3D-name%26cols%3Dname%26cols%3Demail"
-    assert editors and all(url.endswith("/cell/email" + back) for url in editors)
-    editor = client.get(editors[0]).get_data(as_text=True)
+    assert after == "/cell/email" + back
+    key = re.search(r'<tr data-pk="([^"]+)">', html).group(1)
+    editor = client.get(before + key + after).get_data(as_text=True)
     assert 'name="next" value="/admin/list_customers/?sort=-name&amp;cols=name&amp;cols=email"' in (
         editor
     )
+
+
+def test_only_a_user_who_may_change_rows_gets_editors_and_edit_links(admin_app):
+    client = signed_in(admin_app, "vera")
+    viewer = client.get("/admin/list_customers/").get_data(as_text=True)
+    assert "data-edit-before" not in viewer and "data-pk" not in viewer
+    assert "row-edit" not in viewer and "/edit" not in viewer
+    assert client.get("/admin/list_customers/1/cell/email").status_code == 403

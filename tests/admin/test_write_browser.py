@@ -70,23 +70,32 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         with app.db_session() as session:
             assert session.get(Order, 2).total == Decimal("12.34")
 
-        # a list cell edited in place (a small form page without JavaScript)
+        # a list cell edited in place with JavaScript (a pencil the script adds to each
+        # editable cell, opened with the keyboard); without, the row's own edit form
         page.goto(f"{server.url}/admin/customers/")
-        page.click("a.cell-edit[aria-label='Edit Email of 1']")
-        editor = page.locator("form.cell-editor")
-        editor.wait_for()
-        if javascript:  # the keyboard lands in the editor
-            page.wait_for_function("document.activeElement.name === 'email'", timeout=5000)
-        editor.locator("input[name=email]").fill("alice@shop.example")
-        page.screenshot(path=str(artifacts_dir / f"admin-cell-editor-{mode}.png"))
-        editor.locator("button[type=submit]").click()
         if javascript:
+            pencil = page.locator("button.cell-edit[aria-label='Edit Email of 1']")
+            pencil.focus()
+            page.keyboard.press("Enter")
+            editor = page.locator("form.cell-editor")
+            editor.wait_for()
+            page.wait_for_function("document.activeElement.name === 'email'", timeout=5000)
+            editor.locator("input[name=email]").fill("alice@shop.example")
+            page.screenshot(path=str(artifacts_dir / f"admin-cell-editor-{mode}.png"))
+            editor.locator("button[type=submit]").click()
             page.wait_for_selector("td .cell-value:has-text('alice@shop.example')")
             page.wait_for_selector("text=Saved email of customer 1.")  # the toast
             page.wait_for_function("document.activeElement.className === 'cell-edit'", timeout=5000)
             assert page.url == f"{server.url}/admin/customers/"
         else:
-            page.wait_for_url(f"{server.url}/admin/customers/")
+            assert page.locator(".cell-edit").count() == 0
+            page.click("tr[data-pk='1'] td.row-edit a")
+            page.wait_for_url(f"{server.url}/admin/customers/1/edit")
+            page.fill("#field-email", "alice@shop.example")
+            page.screenshot(path=str(artifacts_dir / f"admin-cell-editor-{mode}.png"))
+            page.click("button.primary[type=submit]")
+            page.wait_for_url(f"{server.url}/admin/customers/1/")
+            page.goto(f"{server.url}/admin/customers/")
             page.wait_for_selector("td:has-text('alice@shop.example')")
         with app.db_session() as session:
             assert session.get(Customer, 1).email == "alice@shop.example"
