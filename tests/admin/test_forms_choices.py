@@ -4,11 +4,11 @@ the whole table and treats % and _ literally, on every dialect."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
-from write_models import Customer, Order
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from write_models import Customer, Order, Tag
 
-from dashkit.admin.forms import Targets, fields_for, search_targets
-from dashkit.admin.forms.choices import SEARCH_LIMIT, field_options, is_small
+from dashkit.admin.forms import ForeignKeyField, Targets, fields_for, search_targets
+from dashkit.admin.forms.choices import SEARCH_LIMIT, chosen_options, field_options, is_small
 
 
 def customer_field():
@@ -49,3 +49,49 @@ def test_a_restriction_hides_rows_but_keeps_the_chosen_key(session: Session):
     widget, options = field_options(nothing, customer_field(), 2)
     assert (widget, options) == ("select", [("2", "#2")])
     assert search_targets(nothing, customer_field(), "Bob") == []
+
+
+def test_chosen_rows_are_named_like_their_select_options(session: Session):
+    session.add_all([Customer(name="Alice"), Customer(name="Bob"), Customer(name="")])
+    session.add_all([Tag(name="red"), Tag(name="blue")])
+    session.commit()
+    targets = Targets(session, restrict=lambda target, statement: statement)
+    customer = customer_field()
+    tags = next(field for field in fields_for(Order) if field.name == "tags")
+    assert chosen_options(targets, customer, [2]) == [("2", "Bob (#2)")]
+    assert chosen_options(targets, customer, [3, 1, 99]) == [
+        ("3", "#3"),
+        ("1", "Alice (#1)"),
+        ("99", "#99"),
+    ]
+    assert chosen_options(targets, tags, [2, 1]) == [("2", "blue (#2)"), ("1", "red (#1)")]
+    assert chosen_options(targets, tags, [None]) == []
+
+
+class Named(DeclarativeBase):
+    pass
+
+
+class Shelf(Named):
+    __tablename__ = "shelves"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room: Mapped[str] = mapped_column(sa.String(20))
+    position: Mapped[int]
+
+    def __str__(self) -> str:
+        return f"{self.room} shelf {self.position}"
+
+
+def test_a_row_that_names_itself_is_chosen_by_its_own_name(session: Session):
+    Named.metadata.create_all(session.get_bind())
+    try:
+        session.add(Shelf(room="attic", position=3))
+        session.commit()
+        field = ForeignKeyField("shelf_id", key=fields_for(Shelf)[0], target=Shelf, target_key="id")
+        assert chosen_options(Targets(session), field, [1, 2]) == [
+            ("1", "attic shelf 3"),
+            ("2", "#2"),
+        ]
+    finally:
+        session.rollback()
+        Named.metadata.drop_all(session.get_bind())

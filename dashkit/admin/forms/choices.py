@@ -6,6 +6,7 @@ autocomplete that searches `search_targets` twenty rows at a time.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -25,15 +26,22 @@ RelationField = ForeignKeyField | ManyToManyField
 
 def row_label(obj: Any) -> str:
     """How a row names itself in a select: its `__str__`, else its first text column, else its key."""
-    if type(obj).__str__ is not object.__str__:
+    if _names_itself(type(obj)):
         return str(obj)
     mapper: Mapper[Any] = sa.inspect(type(obj))
-    key = ", ".join(str(value) for value in mapper.primary_key_from_instance(obj))
+    text = None
     for column in _text_columns(mapper)[:1]:
         text = getattr(obj, mapper.get_property_by_column(column).key)
-        if text:
-            return f"{text} (#{key})"
-    return f"#{key}"
+    return _label(mapper.primary_key_from_instance(obj), text)
+
+
+def _names_itself(model: type) -> bool:
+    return model.__str__ is not object.__str__
+
+
+def _label(key: Iterable[Any], text: Any) -> str:
+    shown_key = ", ".join(str(value) for value in key)
+    return f"{text} (#{shown_key})" if text else f"#{shown_key}"
 
 
 def _text_columns(mapper: Mapper[Any]) -> list[sa.Column[Any]]:
@@ -108,9 +116,56 @@ def chosen_options(targets: Targets, field: RelationField, keys: Sequence[Any]) 
     keys = [key for key in keys if key is not None][: SEARCH_LIMIT * 5]
     if not keys:
         return []
-    statement = targets.select(field).where(_key_column(field).in_(keys))
-    labels = dict(_options(field, targets.session.scalars(statement)))
+    query = _chosen_labels(field.target, field.target_key, many=len(keys) > 1)
+    restrict = targets.restrict
+    if restrict is None or restrict(field.target, query.statement) is query.statement:
+        found = targets.session.execute(
+            query.statement, {CHOSEN: keys if len(keys) > 1 else keys[0]}
+        )
+        labels = {field.key.format(key): label for key, label in map(query.read, found)}
+    else:
+        # a scope or a missing permission narrows the rows: it gets `SELECT target` as ever
+        statement = targets.select(field).where(_key_column(field).in_(keys))
+        labels = dict(_options(field, targets.session.scalars(statement)))
     return [(field.key.format(key), labels.get(field.key.format(key), f"#{key}")) for key in keys]
+
+
+CHOSEN = "dashkit_chosen"
+"""The parameter the prepared statements of `_chosen_labels` take the chosen key(s) in."""
+
+
+@dataclass(frozen=True)
+class _LabelQuery:
+    """A prepared query of chosen rows and how to read (target key, label) from its rows."""
+
+    statement: sa.Select[Any]
+    read: Callable[[sa.Row[Any]], tuple[Any, str]]
+
+
+@functools.lru_cache(maxsize=1024)
+def _chosen_labels(target: type, target_key: str, *, many: bool) -> _LabelQuery:
+    """The chosen rows' labels, in a statement built once per relation (a new one costs its
+    construction and SQLAlchemy's cache key on every form): the key and label columns of
+    a plain table through Core, else the ORM objects, whose `__str__` may need any column."""
+    mapper: Mapper[Any] = sa.inspect(target)
+    key_column = mapper.get_property(target_key).columns[0]
+    condition = (
+        key_column.in_(sa.bindparam(CHOSEN, expanding=True))
+        if many
+        else key_column == sa.bindparam(CHOSEN)
+    )
+    single_table = mapper.inherits is None and mapper.persist_selectable is mapper.local_table
+    if _names_itself(target) or not single_table:
+        return _LabelQuery(
+            sa.select(target).where(condition),
+            lambda row: (getattr(row[0], target_key), row_label(row[0])),
+        )
+    texts = _text_columns(mapper)[:1]
+    width = len(mapper.primary_key)
+    return _LabelQuery(
+        sa.select(key_column, *mapper.primary_key, *texts).where(condition),
+        lambda row: (row[0], _label(row[1 : 1 + width], row[1 + width] if texts else None)),
+    )
 
 
 def search_targets(targets: Targets, field: RelationField, term: str) -> list[Option]:
