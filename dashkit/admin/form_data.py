@@ -106,8 +106,14 @@ def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
     """The list columns this user may edit in place."""
     if model_admin.read_only or not has_permission(request, model_admin.permission("change")):
         return frozenset()
-    names = (field.name for field in model_admin.list_fields)
-    return frozenset(name for name in names if cell_field(request, model_admin, name) is not None)
+    # which columns allow it is fixed by the configuration: worked out once per app and model
+    cache: dict[str, frozenset[str]] = request.app.extensions.setdefault("admin_cell_fields", {})
+    if model_admin.slug not in cache:
+        names = (field.name for field in model_admin.list_fields)
+        cache[model_admin.slug] = frozenset(
+            name for name in names if cell_field(request, model_admin, name) is not None
+        )
+    return cache[model_admin.slug]
 
 
 def relation_targets(request: Request) -> Targets:

@@ -91,6 +91,46 @@ def table_body(
     return Markup("".join([row_format % row for row in zip(*columns)]))
 
 
+def table_head(
+    fields: Sequence[DisplayField],
+    links: TableLinks,
+    sort_urls: dict[str, str],
+    *,
+    sort: tuple[str, bool],
+    selectable: bool,
+) -> Markup:
+    """The header row: select-all, each column's label (a sort link where it sorts, its
+    editor's URL where the user may edit its cells), and the edit-link column."""
+    cells = ["<tr>"]
+    if selectable:
+        cells.append(
+            '<td class="select"><input type="checkbox" data-select-all'
+            ' aria-label="Select every row on this page"></td>'
+        )
+    sorted_name, descending = sort
+    for field in fields:
+        attributes = f' class="{html_text(field.kind)}"'
+        if field.name in links.editors:
+            before, after = _escaped(links.editors[field.name])
+            attributes += f' data-edit-before="{before}" data-edit-after="{after}"'
+        mark = ""
+        if field.name == sorted_name:
+            attributes += f' aria-sort="{"descending" if descending else "ascending"}"'
+            mark = "▼" if descending else "▲"
+        label = html_text(field.label)
+        if field.name in sort_urls:
+            url = html_text(sort_urls[field.name])
+            label = (
+                f'<a href="{url}" hx-get="{url}" hx-target="#results" hx-push-url="true">{label}'
+                f'<span class="sort-mark" aria-hidden="true">{mark}</span></a>'
+            )
+        cells.append(f'<th scope="col"{attributes}>{label}</th>')
+    if links.edit is not None:
+        cells.append('<td class="row-edit"></td>')
+    cells.append("</tr>")
+    return Markup("\n".join(cells))
+
+
 KEY = "key"
 SEGMENT = "segment"
 
@@ -120,7 +160,7 @@ def _row_plan(
         add(
             '<td class="select"><input type="checkbox" name="pk" value="%s" aria-label="Select %s"></td>',
             KEY,
-            lambda rows: [html_text(label_of(row)) for row in rows],
+            lambda rows: values_html(list(map(label_of, rows))),
         )
     for index, field in enumerate(fields):
         html = _column_html(field, reader)

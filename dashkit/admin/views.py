@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -25,7 +25,7 @@ from dashkit.admin.lookup import (
 from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.saved_views import saved_views_for
-from dashkit.admin.table import TableLinks, table_body
+from dashkit.admin.table import TableLinks, table_body, table_head
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url, redirect
@@ -86,6 +86,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
             else None
         ),
     )
+    sort_urls = _sort_urls(model_admin, state, fields, base_url)
     return {
         "model_admin": model_admin,
         "state": state,
@@ -103,14 +104,17 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "table_body": table_body(
             model_admin, page.rows, fields, links, selectable=bool(actions), reader=query.reader
         ),
+        "table_head": table_head(
+            fields,
+            links,
+            sort_urls,
+            sort=state.sort or model_admin.default_ordering[0],
+            selectable=bool(actions),
+        ),
         "base_url": base_url,
         "current_url": current_url,
         "pager": _pager(page, state, base_url),
-        "sort_urls": {
-            field.name: with_args(base_url, _sort_args(model_admin, state, field))
-            for field in fields
-            if field.sortable
-        },
+        "sort_urls": sort_urls,
         "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
         "actions": actions,
         "admin_url": lambda endpoint, **values: fixed_url(
@@ -170,13 +174,20 @@ def _related_links(
     return links
 
 
-def _sort_args(
-    model_admin: ModelAdmin, state: ListState, field: DisplayField
-) -> MultiDict[str, str]:
-    """Sort by `field` from the first page; a second click on the sorted column reverses it."""
+def _sort_urls(
+    model_admin: ModelAdmin, state: ListState, fields: list[DisplayField], base_url: str
+) -> dict[str, str]:
+    """Each sortable column's header link: sorted by it from the first page; a second click
+    on the sorted column reverses it. The state's other arguments are encoded once."""
     current = state.sort or model_admin.default_ordering[0]
-    value = f"-{field.name}" if current == (field.name, False) else field.name
-    return state.query_args(sort=value)
+    others = with_args(base_url, state.query_args(sort=None))
+    joiner = "&" if "?" in others else "?"
+    urls = {}
+    for field in fields:
+        if field.sortable:
+            value = f"-{field.name}" if current == (field.name, False) else field.name
+            urls[field.name] = f"{others}{joiner}sort={quote_plus(value)}"
+    return urls
 
 
 def _link_target(

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from dashkit.admin import ModelAdmin
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.lookup import path_segment
-from dashkit.admin.table import TableLinks, table_body
+from dashkit.admin.table import TableLinks, table_body, table_head
 
 NO_LINKS = TableLinks(detail=("/admin/x/", "/"), related={}, editors={})
 
@@ -189,3 +189,28 @@ def test_foreign_keys_link_to_their_row_and_empty_values_say_so():
         "/admin/list_customers/3/",
         "/admin/list_orders/2/",
     ]
+
+
+def test_the_header_row_sorts_names_editors_and_escapes():
+    class OrderAdmin(ModelAdmin):
+        list_display = ("id", "reference", "note")
+
+    fields = OrderAdmin(Order).list_fields
+    links = TableLinks(
+        detail=("/admin/list_orders/", "/"),
+        related={},
+        editors={"note": ("/admin/list_orders/", "/cell/note?next=%2Fx%3Fa%3D1%26b%3D2")},
+        edit=("/admin/list_orders/", "/edit"),
+    )
+    sort_urls = {"id": "/admin/list_orders/?q=a&sort=-id", "reference": "/x?sort=reference"}
+    head = Cells(table_head(fields, links, sort_urls, sort=("id", False), selectable=True))
+    assert head.rows == [["", "Id▲", "Reference", "Note", ""]]
+    columns = head.attributes("th")
+    assert columns[0]["aria-sort"] == "ascending" and "aria-sort" not in columns[1]
+    assert "data-edit-before" not in columns[1]
+    assert (columns[2]["data-edit-before"], columns[2]["data-edit-after"]) == links.editors["note"]
+    assert [attrs["href"] for attrs in head.attributes("a")] == list(sort_urls.values())
+    assert head.attributes("input")[0]["aria-label"] == "Select every row on this page"
+    html = table_head(fields, links, sort_urls, sort=("reference", True), selectable=False)
+    assert "&amp;sort=-id" in html and "select" not in html
+    assert Cells(html).rows == [["Id", "Reference▼", "Note", ""]]

@@ -371,6 +371,14 @@ def test_header_clicks_toggle_the_sort(admin_app):
     assert 'href="/admin/list_orders/?sort=total"' in html
     html = client.get("/admin/list_orders/?sort=-total").get_data(as_text=True)
     assert 'href="/admin/list_orders/?sort=total"' in html
+    html = client.get(
+        "/admin/list_orders/?q=smith&f.paid=1&cols=id&cols=total&size=5&sort=total&after=x"
+    ).get_data(as_text=True)
+    keep = "q=smith&amp;f.paid=1&amp;cols=id&amp;cols=total&amp;size=5"
+    assert f'href="/admin/list_orders/?{keep}&amp;sort=-total"' in html, (
+        "a header click keeps search, filters, columns and size, and starts from the first page"
+    )
+    assert f'href="/admin/list_orders/?{keep}&amp;sort=id"' in html
 
 
 def test_editable_columns_name_their_editor_once_and_rows_link_their_edit_form(admin_app):
@@ -401,6 +409,8 @@ def test_editable_columns_name_their_editor_once_and_rows_link_their_edit_form(a
 
 
 def test_only_a_user_who_may_change_rows_gets_editors_and_edit_links(admin_app):
+    editor = signed_in(admin_app).get("/admin/list_customers/").get_data(as_text=True)
+    assert "data-edit-before" in editor and "row-edit" in editor
     client = signed_in(admin_app, "vera")
     viewer = client.get("/admin/list_customers/").get_data(as_text=True)
     assert "data-edit-before" not in viewer and "data-pk" not in viewer
