@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from dashkit.admin import bulk, export, saved_views, views, write_views
 from dashkit.admin.errors import OptionError
 from dashkit.admin.forms.widgets import field_error_html, field_row_html, options_html
+from dashkit.admin.navigation import Navigation
 from dashkit.admin.options import ModelAdmin
-from dashkit.auth import has_permission
 from dashkit.errors import ConfigError
 from dashkit.http import abort
 from dashkit.routing import Blueprint
@@ -45,6 +45,7 @@ class Admin:
         self.app = app
         self.title = title
         self.model_admins: dict[str, ModelAdmin] = {}
+        self.navigation = Navigation(self.model_admins)
         blueprint = Blueprint("admin", __name__, url_prefix=url_prefix)
         for install in ROUTE_INSTALLERS:
             install(blueprint)
@@ -67,6 +68,7 @@ class Admin:
                 f"{options.slug!r} is already used by {other}; set a different slug"
             )
         self.model_admins[options.slug] = options
+        self.navigation.forget()
         return options
 
     def get(self, slug: str) -> ModelAdmin:
@@ -85,11 +87,8 @@ class Admin:
 
     def visible(self, request: Request) -> dict[str, list[ModelAdmin]]:
         """The ModelAdmins the user may view, by category, in registration order."""
-        groups: dict[str, list[ModelAdmin]] = {}
-        for model_admin in self.model_admins.values():
-            if has_permission(request, model_admin.permission("view")):
-                groups.setdefault(model_admin.category, []).append(model_admin)
-        return groups
+        groups = self.navigation.groups(request)
+        return {category: list(items) for category, items in groups.items()}
 
     def _template_context(self, request: Request) -> dict[str, Any]:
         return {"admin": self}
