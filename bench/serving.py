@@ -6,8 +6,9 @@ databases, users and signed-in cookie, so nothing is rebuilt from a module path.
 must hold no pooled connection when a server forks: dashkit's renew themselves in a
 forked child; the bench disposes its plain SQLAlchemy engines first. Client processes
 send a fixed number of requests over fresh connections (sync workers close each one).
-Every loop is bounded by a count and every wait by a timeout; a server is stopped when
-its `with` block ends, whatever happened inside it.
+Every loop is bounded by a count and every wait by a timeout; a server is ready once its
+worker has loaded the app, and is stopped when its `with` block ends, whatever happened
+inside it.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
+from multiprocessing.synchronize import Event
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -98,7 +101,7 @@ def free_port() -> int:
 def served(apps: dict[str, WsgiApp], workers: int = 1) -> Iterator[dict[str, int]]:
     """Each app under its own gunicorn, side by side; yields each app's port by name.
 
-    Every server listens before the block starts, and all are stopped when it ends.
+    Every server is ready before the block starts, and all are stopped when it ends.
     """
     with ExitStack() as servers:
         yield {name: servers.enter_context(served_one(app, workers)) for name, app in apps.items()}
@@ -108,40 +111,38 @@ def served(apps: dict[str, WsgiApp], workers: int = 1) -> Iterator[dict[str, int
 def served_one(app: WsgiApp, workers: int) -> Iterator[int]:
     """`app` under gunicorn with sync workers on a free 127.0.0.1 port; yields the port."""
     port = free_port()
+    ready = FORK.Event()
     settings = {
         "bind": f"127.0.0.1:{port}",
         "workers": workers,
         "worker_class": "sync",
         "loglevel": "warning",
         "control_socket_disable": True,  # one shared socket path for every arbiter otherwise
+        "post_worker_init": lambda worker: ready.set(),
     }
     server = FORK.Process(target=ServedApp(app, settings).run, daemon=True)
     server.start()
     try:
-        wait_until_listening(server, port)
+        wait_until_ready(server, ready, port)
         yield port
     finally:
         stop(server)
 
 
-def wait_until_listening(server: multiprocessing.process.BaseProcess, port: int) -> None:
-    """Return once the server accepts connections; a request then waits for the worker.
+def wait_until_ready(server: BaseProcess, ready: Event, port: int) -> None:
+    """Return once a worker of the server has loaded the app (the arbiter has bound the port).
 
-    The probe sends no request, so no app sees a path it does not serve.
+    A server that cannot bind its port (taken since `free_port` chose it) exits instead.
     """
     deadline = time.monotonic() + STARTUP_TIMEOUT
-    while time.monotonic() < deadline:
+    while not ready.wait(0.05):
         if not server.is_alive():
             raise SystemExit(f"gunicorn on port {port} exited with {server.exitcode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit(f"gunicorn on port {port} did not listen within {STARTUP_TIMEOUT:.0f}s")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn on port {port} not ready within {STARTUP_TIMEOUT:.0f}s")
 
 
-def stop(server: multiprocessing.process.BaseProcess) -> None:
+def stop(server: BaseProcess) -> None:
     """SIGTERM, which stops the arbiter and its workers; SIGKILL if that takes too long."""
     server.terminate()
     server.join(STOP_TIMEOUT)
