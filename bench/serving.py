@@ -14,10 +14,14 @@ inside it.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import http.client
 import math
 import multiprocessing
+import os
+import signal
 import socket
+import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -34,6 +38,7 @@ CLIENT_TIMEOUT = 10.0
 STOP_TIMEOUT = 10.0
 WARM_UP = 20
 FORK = multiprocessing.get_context("fork")
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 WsgiApp = Callable[..., Any]
 
@@ -120,13 +125,28 @@ def served_one(app: WsgiApp, workers: int) -> Iterator[int]:
         "control_socket_disable": True,  # one shared socket path for every arbiter otherwise
         "post_worker_init": lambda worker: ready.set(),
     }
-    server = FORK.Process(target=ServedApp(app, settings).run, daemon=True)
+    server = FORK.Process(
+        target=run_server, args=(ServedApp(app, settings), os.getpid()), daemon=True
+    )
     server.start()
     try:
         wait_until_ready(server, ready, port)
         yield port
     finally:
         stop(server)
+
+
+def run_server(server: ServedApp, bench_pid: int) -> None:
+    """The server process: gunicorn's arbiter, sent SIGTERM if the bench process dies.
+
+    The bench stops its servers on its way out, but a bench killed outright (SIGKILL, or
+    SIGTERM, which runs no `finally`) cannot, and its servers would go on listening.
+    """
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != bench_pid:  # it died before prctl took effect
+        return
+    server.run()
 
 
 def wait_until_ready(server: BaseProcess, ready: Event, port: int) -> None:
