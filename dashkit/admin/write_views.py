@@ -29,7 +29,7 @@ from dashkit.admin.write_access import (
 )
 from dashkit.admin.writes import ConflictError, create_row, delete_row, row_values, update_row
 from dashkit.audit import CREATE, DELETE, UPDATE, record
-from dashkit.auth import flash
+from dashkit.auth import flash, has_permission
 from dashkit.http import Request, Response, abort, redirect
 from dashkit.routing import Blueprint
 from dashkit.templating import render
@@ -98,8 +98,9 @@ def _form_page(
         raw=result.raw if result else None,
         errors=result.errors if result else None,
     )
+    pk_text = encode_pk(pk) if pk is not None else None
     for item in bound:
-        item.urls = _field_urls(request, model_admin, item, pk, creating)
+        item.urls = _field_urls(request, model_admin, item, pk_text, creating)
     key_fields = (
         [] if creating else [(name, getattr(obj, name)) for name in model_admin.info.primary_key]
     )
@@ -112,8 +113,10 @@ def _form_page(
         status=status,
         model_admin=model_admin,
         obj=obj,
-        pk_text=encode_pk(pk) if pk is not None else None,
+        pk_text=pk_text,
+        links=_form_links(request, model_admin, pk_text),
         fields=bound,
+        field_errors=any(item.error for item in bound),
         key_fields=key_fields,
         readonly=readonly,
         form_errors=form_errors or [],
@@ -126,11 +129,31 @@ def _form_page(
     )
 
 
+def _form_links(request: Request, model_admin: ModelAdmin, pk_text: str | None) -> dict[str, str]:
+    """Where the form page links: its list, the row, where it posts, where Cancel goes, and
+    (for a user who may delete the row) its delete page."""
+    slug = model_admin.slug
+    listed = request.url_for("admin.list", slug=slug)
+    if pk_text is None:
+        action = request.url_for("admin.create", slug=slug)
+        return {"list": listed, "action": action, "cancel": listed}
+    detail = request.url_for("admin.detail", slug=slug, pk=pk_text)
+    links = {
+        "list": listed,
+        "detail": detail,
+        "action": request.url_for("admin.edit", slug=slug, pk=pk_text),
+        "cancel": detail,
+    }
+    if has_permission(request, model_admin.permission("delete")):
+        links["delete"] = request.url_for("admin.delete", slug=slug, pk=pk_text)
+    return links
+
+
 def _field_urls(
     request: Request,
     model_admin: ModelAdmin,
     item: BoundField,
-    pk: tuple[Any, ...] | None,
+    pk_text: str | None,
     creating: bool,
 ) -> dict[str, str]:
     """The URLs a widget calls: field check on blur, relation lookup, file download."""
@@ -139,8 +162,8 @@ def _field_urls(
     urls = {"check": f"{check}?creating=1" if creating else check}
     if item.widget == "autocomplete":
         urls["lookup"] = request.url_for("admin.lookup", slug=slug, name=name)
-    if item.widget == "file" and pk is not None:
-        urls["download"] = request.url_for("admin.download", slug=slug, pk=encode_pk(pk), name=name)
+    if item.widget == "file" and pk_text is not None:
+        urls["download"] = request.url_for("admin.download", slug=slug, pk=pk_text, name=name)
     return urls
 
 
