@@ -12,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 from dashkit.admin.display import DisplayField, humanize
 from dashkit.admin.form_data import editable_cells
 from dashkit.admin.keys import encode_pk, pk_of
+from dashkit.admin.list_controls import list_controls
 from dashkit.admin.lookup import (
     admin_of,
     can_write,
@@ -115,7 +116,13 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "current_url": current_url,
         "pager": _pager(page, state, base_url),
         "sort_urls": sort_urls,
-        "applied_filters": {applied.spec.name: applied.raw for applied in state.filters},
+        "list_controls": list_controls(
+            model_admin,
+            state,
+            lambda name: fixed_url(
+                request, "admin.autocomplete", slug=model_admin.slug, field=name
+            ),
+        ),
         "actions": actions,
         "admin_url": lambda endpoint, **values: fixed_url(
             request, endpoint, slug=model_admin.slug, **values
