@@ -7,6 +7,7 @@ what the template (or a test) needs, so the views in `write_views` stay thin.
 from __future__ import annotations
 
 import copy
+import functools
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,10 +24,18 @@ from dashkit.admin.forms import (
     fields_for,
     row_label,
 )
-from dashkit.admin.forms.choices import SizeCache, Targets
+from dashkit.admin.forms.choices import LabelJoin, Option, SizeCache, Targets, joins_label
 from dashkit.admin.integrity import MISSING_REFERENCE
 from dashkit.admin.originals import read_originals, sign_originals, snapshot
-from dashkit.admin.writes import row_values, snapshot_keys
+from dashkit.admin.write_access import row_scope
+from dashkit.admin.writes import (
+    RowNotFound,
+    by_key,
+    key_arguments,
+    load_row,
+    row_values,
+    snapshot_keys,
+)
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
@@ -116,9 +125,13 @@ def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
     return cache[model_admin.slug]
 
 
-def relation_targets(request: Request) -> Targets:
+def relation_targets(
+    request: Request, read_with_row: dict[str, tuple[Any, list[Option]]] | None = None
+) -> Targets:
     """Where this request's relation widgets find their options: a target model registered
-    in the admin is filtered by its scope, and offers nothing to a user who may not view it."""
+    in the admin is filtered by its scope, and offers nothing to a user who may not view it.
+
+    `read_with_row` holds the chosen options `row_for_form` read with the row."""
     admin = request.app.extensions["admin"]
 
     def restrict(target: type, statement: sa.Select[Any]) -> sa.Select[Any]:
@@ -130,7 +143,46 @@ def relation_targets(request: Request) -> Targets:
         return target_admin.scope(request, statement)
 
     sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
-    return Targets(request.db, sizes, restrict)
+    return Targets(request.db, sizes, restrict, read_with_row or {})
+
+
+def row_for_form(
+    request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...], fields: list[Field]
+) -> tuple[Any, dict[str, tuple[Any, list[Option]]]]:
+    """The row an edit form shows and, in the same query, the chosen rows' labels of its
+    foreign keys drawn as autocompletes (see `LabelJoin`), for `relation_targets`.
+
+    Raises `RowNotFound`. When the row scope changes the statement, the row is loaded as
+    every other path loads it and the form reads the labels itself.
+    """
+    targets = relation_targets(request)
+    joined = tuple(item for item in fields if joins_label(targets, item))
+    scope = row_scope(request, model_admin)
+    statement, joins = _row_with_labels(model_admin.model, joined)
+    if not joins or scope(statement) is not statement:
+        return load_row(request.db, model_admin.model, pk, scope=scope), {}
+    found = request.db.execute(statement, key_arguments(model_admin.model, pk)).first()
+    if found is None:
+        raise RowNotFound(f"no {model_admin.model.__name__} with key {list(pk)!r}")
+    obj, values = found[0], found[1:]
+    read = {}
+    for join in joins:
+        width = len(join.columns)
+        read[join.field.name] = join.read(getattr(obj, join.field.name), values[:width])
+        values = values[width:]
+    return obj, read
+
+
+@functools.lru_cache(maxsize=256)
+def _row_with_labels(
+    model: type, fields: tuple[ForeignKeyField, ...]
+) -> tuple[sa.Select[Any], list[LabelJoin]]:
+    """`by_key(model)` with the label columns of `fields` joined, built once per form."""
+    joins = [LabelJoin(model, item) for item in fields]
+    statement = by_key(model)
+    for join in joins:
+        statement = statement.outerjoin(join.table, join.onclause).add_columns(*join.columns)
+    return statement, joins
 
 
 def unreachable_targets(

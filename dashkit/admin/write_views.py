@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashkit.admin import field_views, form_data
 from dashkit.admin.forms import BoundField, FormResult, bind_fields, coerce_form
+from dashkit.admin.forms.choices import Option
 from dashkit.admin.forms.fields import BinaryField, Field
 from dashkit.admin.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.integrity import IntegrityRefusal
@@ -27,7 +28,14 @@ from dashkit.admin.write_access import (
     row_scope,
     writable,
 )
-from dashkit.admin.writes import ConflictError, create_row, delete_row, row_values, update_row
+from dashkit.admin.writes import (
+    ConflictError,
+    RowNotFound,
+    create_row,
+    delete_row,
+    row_values,
+    update_row,
+)
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash, has_permission
 from dashkit.http import Request, Response, abort, redirect
@@ -85,6 +93,7 @@ def _form_page(
     conflict: ConflictError | None = None,
     inlines: list[InlineSet] | None = None,
     fields: list[Field] | None = None,
+    labels: dict[str, tuple[Any, list[Option]]] | None = None,
     status: int = 200,
 ) -> Response:
     creating = obj is None
@@ -92,7 +101,7 @@ def _form_page(
         fields = form_data.form_fields(request, model_admin, creating=creating)
     values = row_values(obj, [item.name for item in fields]) if obj is not None else {}
     bound = bind_fields(
-        form_data.relation_targets(request),
+        form_data.relation_targets(request, labels),
         fields,
         values,
         raw=result.raw if result else None,
@@ -212,15 +221,26 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     """The form filled with the row, and saving it unless someone changed it meanwhile."""
     model_admin = writable(request, slug, "change")
     key = row_key(model_admin, pk)
-    obj = load_or_404(request, model_admin, key)
     fields = form_data.form_fields(request, model_admin, creating=False)
     names = [item.name for item in fields]
     if request.method == "GET":
+        try:
+            obj, labels = form_data.row_for_form(request, model_admin, key, fields)
+        except RowNotFound:
+            abort(404, f"no {model_admin.label} with key {encode_pk(key)}")
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
         return _form_page(
-            request, model_admin, obj=obj, pk=key, token=token, inlines=inlines, fields=fields
+            request,
+            model_admin,
+            obj=obj,
+            pk=key,
+            token=token,
+            inlines=inlines,
+            fields=fields,
+            labels=labels,
         )
+    obj = load_or_404(request, model_admin, key)
     token = request.form.get("_originals", "")
     try:
         originals = form_data.posted_originals(request, model_admin, key)

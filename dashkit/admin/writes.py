@@ -81,13 +81,21 @@ def _where_pk(mapper: Mapper[Any], pk: Sequence[Any]) -> list[sa.ColumnElement[b
 
 
 @functools.lru_cache(maxsize=1024)
-def _by_key(model: type) -> sa.Select[Any]:
-    """`SELECT model WHERE <key> = :pk_0 ...`, built once per model: a new statement costs
-    its construction and SQLAlchemy's cache key on every load, more than the query itself
-    on SQLite. A scope adds its conditions to it; the key is bound when it runs."""
+def by_key(model: type) -> sa.Select[Any]:
+    """`SELECT model WHERE <key> = :dashkit_pk_0 ...`, built once per model: a new statement
+    costs its construction and SQLAlchemy's cache key on every load, more than the query
+    itself on SQLite. A scope adds its conditions to it; `key_arguments` binds the key."""
     columns = sa.inspect(model).primary_key
     conditions = [column == sa.bindparam(_key_name(n)) for n, column in enumerate(columns)]
     return sa.select(model).where(*conditions).execution_options(populate_existing=True)
+
+
+def key_arguments(model: type, pk: Sequence[Any]) -> dict[str, Any]:
+    """The parameters of `by_key(model)` for key `pk`; `RowNotFound` for a key of another shape."""
+    width = len(sa.inspect(model).primary_key)
+    if len(pk) != width:
+        raise RowNotFound(f"expected a key of {width} parts, got {len(pk)}")
+    return {_key_name(n): value for n, value in enumerate(pk)}
 
 
 def _key_name(position: int) -> str:
@@ -103,18 +111,15 @@ def load_row(
     lock: bool = False,
 ) -> Any:
     """The row with primary key `pk` as the admin may see it, or raise `RowNotFound`."""
-    mapper: Mapper[Any] = sa.inspect(model)
-    if len(pk) != len(mapper.primary_key):
-        raise RowNotFound(f"expected a key of {len(mapper.primary_key)} parts, got {len(pk)}")
-    statement = _by_key(mapper.class_)
+    arguments = key_arguments(model, pk)
+    statement = by_key(model)
     if scope is not None:
         statement = scope(statement)
     if lock:
         statement = statement.with_for_update()
-    key = {_key_name(n): value for n, value in enumerate(pk)}
-    obj = session.scalars(statement, key).first()
+    obj = session.scalars(statement, arguments).first()
     if obj is None:
-        raise RowNotFound(f"no {mapper.class_.__name__} with key {list(pk)!r}")
+        raise RowNotFound(f"no {model.__name__} with key {list(pk)!r}")
     return obj
 
 

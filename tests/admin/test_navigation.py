@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from write_app import PASSWORDS, make_write_app
+from write_app import make_write_app, signed_in
 from write_models import Order
 
 from dashkit.admin import ModelAdmin
@@ -14,18 +14,7 @@ from dashkit.auth import create_user
 from dashkit.auth.passwords import PasswordHasher
 from dashkit.state import Role, User
 
-CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 SIDEBAR = re.compile(r'<nav class="sidebar admin-nav" aria-label="Models">(.*?)</nav>', re.DOTALL)
-
-
-def signed_in(app, username: str, password: str):
-    client = app.test_client()
-    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
-    response = client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 303
-    return client
 
 
 def sidebar_links(client, path: str = "/admin/", **options) -> list[tuple[str, str, str]]:
@@ -47,7 +36,7 @@ def test_each_user_sees_their_own_models_in_turn_and_a_changed_role_at_once(tmp_
         create_user(
             session, "olga", "olga's long secret", ["order_desk"], hasher=PasswordHasher(n=2**10)
         )
-    ada = signed_in(app, "ada", PASSWORDS["ada"])
+    ada = signed_in(app)
     olga = signed_in(app, "olga", "olga's long secret")
     everything = ["Customers", "Tags", "Products", "Lines", "Orders"]
     for _ in range(2):
@@ -67,7 +56,7 @@ def test_each_user_sees_their_own_models_in_turn_and_a_changed_role_at_once(tmp_
 
 def test_a_model_registered_later_shows_in_the_sidebar(tmp_path):
     app = make_write_app(f"sqlite:///{tmp_path / 'shop.sqlite'}")
-    ada = signed_in(app, "ada", PASSWORDS["ada"])
+    ada = signed_in(app)
     assert "Orders (again)" not in sidebar(ada)
 
     class AgainAdmin(ModelAdmin):
@@ -80,7 +69,7 @@ def test_a_model_registered_later_shows_in_the_sidebar(tmp_path):
 
 def test_sidebar_links_follow_the_mount_point(tmp_path):
     app = make_write_app(f"sqlite:///{tmp_path / 'shop.sqlite'}")
-    ada = signed_in(app, "ada", PASSWORDS["ada"])
+    ada = signed_in(app)
     assert sidebar_links(ada)[0][0] == "/admin/customers/"
     mounted = sidebar_links(ada, base_url="http://localhost/tools")
     assert mounted[0][0] == "/tools/admin/customers/"

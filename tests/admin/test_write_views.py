@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
-from write_app import FAST_N, PASSWORDS, make_write_app
+from write_app import FAST_N, make_write_app, signed_in
 from write_models import Customer, Line, Order, Product, Tag
 
 from dashkit.admin import ModelAdmin
@@ -24,17 +24,6 @@ ORIGINALS = re.compile(r'name="_originals" value="([^"]+)"')
 def csrf_of(client, url: str = "/login") -> str:
     match = CSRF.search(client.get(url, follow_redirects=True).get_data(as_text=True))
     return match.group(1) or match.group(2)
-
-
-def signed_in(app, username: str = "ada", password: str | None = None):
-    client = app.test_client()
-    token = csrf_of(client)
-    password = password or PASSWORDS[username]
-    response = client.post(
-        "/login", data={"username": username, "password": password, "csrf_token": token}
-    )
-    assert response.status_code == 303
-    return client
 
 
 def form_of(client, url: str) -> dict[str, str]:

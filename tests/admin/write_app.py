@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from write_models import Base, Customer, Line, Order, Product, Tag
 
@@ -19,6 +21,7 @@ PASSWORDS = {
     "vera": "vera's long secret",
 }
 ROLES = {"ada": ["admin"], "eddie": ["editor"], "vera": ["viewer"]}
+LOGIN_CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
 
 
 class OrderAdmin(ModelAdmin):
@@ -43,3 +46,15 @@ def make_write_app(url: str, **config) -> App:
         for name, password in PASSWORDS.items():
             create_user(session, name, password, ROLES[name], hasher=hasher)
     return app
+
+
+def signed_in(app: App, username: str = "ada", password: str | None = None):
+    """A test client signed in as `username` (one of PASSWORDS unless `password` is given)."""
+    client = app.test_client()
+    token = LOGIN_CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    password = password or PASSWORDS[username]
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303
+    return client

@@ -6,6 +6,7 @@ autocomplete that searches `search_targets` twenty rows at a time.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -75,6 +76,12 @@ class Targets:
     session: Session
     sizes: SizeCache | None = None
     restrict: Restrict | None = None
+    read_with_row: dict[str, tuple[Any, list[Option]]] = dataclasses.field(default_factory=dict)
+    """Chosen options already read with the row (`LabelJoin`): field name -> (key, options)."""
+
+    def unrestricted(self, target: type, statement: sa.Select[Any]) -> bool:
+        """True when this viewer's restriction leaves `statement` of `target` as it is."""
+        return self.restrict is None or self.restrict(target, statement) is statement
 
     def select(self, field: RelationField) -> sa.Select[Any]:
         """`SELECT target` as this viewer may see it."""
@@ -117,8 +124,7 @@ def chosen_options(targets: Targets, field: RelationField, keys: Sequence[Any]) 
     if not keys:
         return []
     query = _chosen_labels(field.target, field.target_key, many=len(keys) > 1)
-    restrict = targets.restrict
-    if restrict is None or restrict(field.target, query.statement) is query.statement:
+    if targets.unrestricted(field.target, query.statement):
         found = targets.session.execute(
             query.statement, {CHOSEN: keys if len(keys) > 1 else keys[0]}
         )
@@ -140,6 +146,8 @@ class _LabelQuery:
 
     statement: sa.Select[Any]
     read: Callable[[sa.Row[Any]], tuple[Any, str]]
+    by_columns: bool = True
+    """False when the rows are ORM objects (their `__str__` names them)."""
 
 
 @functools.lru_cache(maxsize=1024)
@@ -159,6 +167,7 @@ def _chosen_labels(target: type, target_key: str, *, many: bool) -> _LabelQuery:
         return _LabelQuery(
             sa.select(target).where(condition),
             lambda row: (getattr(row[0], target_key), row_label(row[0])),
+            by_columns=False,
         )
     texts = _text_columns(mapper)[:1]
     width = len(mapper.primary_key)
@@ -166,6 +175,42 @@ def _chosen_labels(target: type, target_key: str, *, many: bool) -> _LabelQuery:
         sa.select(key_column, *mapper.primary_key, *texts).where(condition),
         lambda row: (row[0], _label(row[1 : 1 + width], row[1 + width] if texts else None)),
     )
+
+
+def joins_label(targets: Targets, field: Field) -> bool:
+    """True when a field's chosen label can be read in its row's own query (`LabelJoin`): a
+    foreign key drawn as an autocomplete, to a plain table the viewer sees unrestricted."""
+    if not isinstance(field, ForeignKeyField) or is_small(targets, field):
+        return False
+    query = _chosen_labels(field.target, field.target_key, many=False)
+    return query.by_columns and targets.unrestricted(field.target, query.statement)
+
+
+class LabelJoin:
+    """A foreign key's chosen label read with the row that holds the key: an outer join to
+    an alias of the target table, and the columns `row_label` names a row by. Saves the
+    form a query per such field (a round trip, on a database server)."""
+
+    def __init__(self, model: type, field: ForeignKeyField):
+        mapper: Mapper[Any] = sa.inspect(field.target)
+        self.field = field
+        self.table = mapper.local_table.alias()
+        target_key = mapper.get_property(field.target_key).columns[0]
+        local_key = sa.inspect(model).get_property(field.name).columns[0]
+        self.onclause = local_key == self.table.c[target_key.key]
+        named_by = [*mapper.primary_key, *_text_columns(mapper)[:1]]
+        self.columns = [self.table.c[column.key] for column in named_by]
+        self._width = len(mapper.primary_key)
+
+    def read(self, value: Any, values: Sequence[Any]) -> tuple[Any, list[Option]]:
+        """(key, options) as `chosen_options` gives them, from this join's columns of a row."""
+        if value is None:
+            return value, []
+        key = values[: self._width]
+        text = values[self._width] if len(values) > self._width else None
+        found = any(part is not None for part in key)
+        label = _label(key, text) if found else f"#{value}"
+        return value, [(self.field.key.format(value), label)]
 
 
 def search_targets(targets: Targets, field: RelationField, term: str) -> list[Option]:
@@ -198,4 +243,7 @@ def field_options(targets: Targets, field: Field, value: Any) -> tuple[str, list
         shown = {key for key, _ in options}
         missing = [key for key in chosen if key is not None and field.key.format(key) not in shown]
         return widget, options + chosen_options(targets, field, missing)
+    read = targets.read_with_row.get(field.name)
+    if read is not None and read[0] == value:
+        return "autocomplete", read[1]
     return "autocomplete", chosen_options(targets, field, chosen)
