@@ -30,6 +30,8 @@ LIKE_ESCAPE = "!"
 SORT_KEY = "sort_key_"
 """Label prefix of the sort-key columns a page's statement adds after the row."""
 MAX_SEARCH_TERMS = 8
+SHARED_STATEMENTS = "admin_list_statements"
+"""The app's `extensions` key of the list statements that hold nothing of a request."""
 
 
 @dataclass
@@ -146,16 +148,32 @@ class ListQuery:
         self._core = self._column_names is not None and (
             type(model_admin).scope is ModelAdmin.scope
         )
+        # Without search, filters or a scope nothing of the request is in the SQL: its
+        # statements are built once per app, model, sort and columns, and shared.
+        self._shared: dict[tuple[Any, ...], Any] | None = None
+        self._shape_key = (model_admin.slug, state.sort, tuple(state.columns))
+        if request is not None and self._core and not state.search and not state.filters:
+            self._shared = request.app.extensions.setdefault(SHARED_STATEMENTS, {})
+            shape = self._shared.get(self._shape_key)
+            if shape is None:
+                shape = self._shared[self._shape_key] = self._shape(request)
+        else:
+            shape = self._shape(request)
+        self._columns, self.statement, self._joins, self.keys = shape
+
+    def _shape(self, request: Request | None) -> tuple[Any, sa.Select[Any], Any, list[SortKey]]:
+        """The page's columns (None to load objects), the scoped statement, joins, sort keys."""
         self._columns: list[sa.ColumnElement[Any]] | None = None
         if self._column_names is not None:
             self._columns = [self._expression(name).label(name) for name in self._column_names]
-        statement = sa.select(*self._columns) if self._core else sa.select(model_admin.model)
+        statement = sa.select(*self._columns) if self._core else sa.select(self.model_admin.model)
         statement = self._search(statement)
-        for applied in state.filters:
+        for applied in self.state.filters:
             statement = statement.where(applied.condition())
-        self.statement: sa.Select[Any] = model_admin.scope(request, statement)
+        self.statement: sa.Select[Any] = self.model_admin.scope(request, statement)
         self._joins: list[tuple[Any, Any]] = []
         self.keys = self._sort_keys()
+        return self._columns, self.statement, self._joins, self.keys
 
     def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
         terms = self.state.search.split()[:MAX_SEARCH_TERMS]
@@ -283,10 +301,18 @@ class ListQuery:
     def _fetch(
         self, session: Session, boundary: list[Any] | None, forward: bool, limit: int
     ) -> list[Any]:
-        statement = self.page_statement(reverse=not forward)
-        if boundary is not None:
-            statement = statement.where(beyond(self.keys, boundary, forward))
-        statement = statement.limit(limit)
+        if boundary is None and self._shared is not None:
+            key = (*self._shape_key, forward, limit)
+            statement = self._shared.get(key)
+            if statement is None:
+                statement = self._shared[key] = self.page_statement(reverse=not forward).limit(
+                    limit
+                )
+        else:
+            statement = self.page_statement(reverse=not forward)
+            if boundary is not None:
+                statement = statement.where(beyond(self.keys, boundary, forward))
+            statement = statement.limit(limit)
         # a page of plain columns needs none of the ORM's per-statement work
         result = (
             session.execute(statement) if self._columns is None else read_rows(session, statement)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -415,3 +416,45 @@ def test_customers_page_both_ways_on_enum_boolean_and_nullable_text(
     )
     back = query(admin, sort=sort, size="5", before=page.previous_cursor).page(list_session)
     assert [c.id for c in back.rows] == pages[-2]
+
+
+class PlainOrders(ModelAdmin):
+    list_display = ("id", "reference", "total", "paid")
+    search_fields = ("reference",)
+    list_filter = ("paid",)
+    page_size = 7
+    page_size_choices = (7, 25)
+
+
+def test_a_list_without_search_filters_or_scope_shares_its_statements(list_session: Session):
+    """Nothing of the request is in its SQL, so it is built once per app, model, sort and
+    columns; every page still reads the rows an unshared query reads."""
+    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+
+    def shared(admin: ModelAdmin, **args: str) -> ListQuery:
+        return ListQuery(admin, read_list_state(admin, MultiDict(args)), request)  # type: ignore[arg-type]
+
+    def rows(query: ListQuery) -> list[tuple[int, str]]:
+        return [(row.id, row.reference) for row in query.page(list_session).rows]
+
+    admin = PlainOrders(Order)
+    first, again = shared(admin, sort="-total"), shared(admin, sort="-total")
+    assert first.statement is again.statement
+    assert rows(first) == rows(again) == rows(query(admin, sort="-total"))
+    cursor = first.page(list_session).next_cursor
+    assert cursor is not None
+    following = shared(admin, sort="-total", after=cursor)
+    assert rows(following) == rows(query(admin, sort="-total", after=cursor))
+    assert rows(shared(admin, sort="-total", size="25")) == rows(
+        query(admin, sort="-total", size="25")
+    )
+    assert rows(shared(admin, sort="total")) == rows(query(admin, sort="total"))
+    assert rows(shared(admin, sort="-total", last="1")) == rows(
+        query(admin, sort="-total", last="1")
+    )
+    for args in ({"q": "R-01"}, {"f.paid": "1"}):
+        narrowed = shared(admin, sort="-total", **args)
+        assert narrowed.statement is not first.statement
+        assert rows(narrowed) == rows(query(admin, sort="-total", **args))
+    scoped = RedTeamOrders(Order)
+    assert shared(scoped).statement is not shared(scoped).statement, "a scope may read the request"
