@@ -41,8 +41,16 @@ class Templates:
             lstrip_blocks=True,
             auto_reload=auto_reload,
         )
+        self.environment.filters["static"] = self._static_url
         self.context_processors: list[ContextProcessor] = []
         self._first_found: dict[tuple[str, ...], Template] = {}
+
+    def _static_url(self, path: str) -> str:
+        """`{{ "dashkit/css/x.css" | static }}`: the app's `static(path)` global as a filter,
+        which a template calls directly; a call of a global goes through Jinja2's runtime
+        (about 1.5 microseconds each; the layout names eight files)."""
+        url: str = self.environment.globals["static"](path)  # type: ignore[operator]
+        return url
 
     def add_blueprint_folder(self, folder: Path) -> None:
         """Search `folder` after the app's templates and before dashkit's own."""

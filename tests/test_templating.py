@@ -123,6 +123,18 @@ def test_template_globals(app: App, client, templates: Path):
     assert client.get(css).status_code == 200
 
 
+def test_the_static_filter_names_the_same_url_as_the_global(app: App, client, templates: Path):
+    write(
+        templates,
+        "f.html",
+        "{{ static('dashkit/js/dashkit.js') }}|{{ 'dashkit/js/dashkit.js' | static }}",
+    )
+    app.add_url_rule("/", "index", lambda request: render(request, "f.html"))
+    from_global, from_filter = client.get("/").text.split("|")
+    assert from_filter == from_global
+    assert re.fullmatch(r"/static/dashkit/js/dashkit\.[0-9a-f]{12}\.js", from_filter)
+
+
 def test_static_of_a_missing_file_explains_the_prefixes(app: App, templates: Path):
     write(templates, "bad.html", "{{ static('css/nope.css') }}")
     app.propagate_exceptions = True
