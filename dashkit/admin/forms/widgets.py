@@ -2,7 +2,8 @@
 
 A form page draws a dozen fields; as Jinja2 macros (one for the row, one for the widget,
 one for its error, one for its attributes) they cost more than the rest of the page.
-Every value is escaped with `markupsafe.escape`, as autoescaping would; templates reach
+Every value is escaped as `markupsafe.escape` escapes it, as autoescaping would (text
+without a special character, most names, ids and URLs, is kept as it is); templates reach
 these functions as the globals `field_row_html`, `field_error_html` and `options_html`
 (`templates/admin/_widgets/fields.html` wraps them in macros of the old names).
 """
@@ -15,6 +16,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from dashkit.admin.forms.binding import BoundField
+from dashkit.admin.table import html_text
 
 REQUIRED_MARK = ' <span class="required" title="required">*</span>'
 DECIMAL_FIELDS = ("DecimalField", "FloatField")
@@ -22,11 +24,19 @@ DECIMAL_FIELDS = ("DecimalField", "FloatField")
 so a subclass with a name of its own chooses for itself)."""
 
 
+def _html(value: Any) -> str:
+    """`value` escaped for HTML as autoescaping would; plain text without a special
+    character (most names, ids, labels and URLs) is kept as it is."""
+    if type(value) is str:
+        return html_text(value)
+    return str(escape(value))
+
+
 def field_error_html(name: str, message: str | None) -> Markup:
     """The message slot under a field: empty until a check or a save fills it."""
     return Markup(
-        f'<p class="field-error" id="error-{escape(name)}" aria-live="polite">'
-        f"{escape(message or '')}</p>"
+        f'<p class="field-error" id="error-{_html(name)}" aria-live="polite">'
+        f"{_html(message or '')}</p>"
     )
 
 
@@ -34,9 +44,9 @@ def options_html(choices: Iterable[tuple[Any, Any]]) -> Markup:
     """An autocomplete's matches: one button per (key, label), or "No matches."."""
     items = []
     for key, label in choices:
-        label_html = escape(label)
+        label_html = _html(label)
         items.append(
-            f'<li role="option"><button type="button" data-pick="{escape(key)}" '
+            f'<li role="option"><button type="button" data-pick="{_html(key)}" '
             f'data-label="{label_html}">{label_html}</button></li>\n'
         )
     return Markup("".join(items) or '<li class="hint">No matches.</li>\n')
@@ -55,10 +65,10 @@ def field_row_html(
     """
     urls = urls or {}
     name = prefix + field.name
-    id_html = escape("field-" + name)
-    name_html = escape(name)
+    id_html = _html("field-" + name)
+    name_html = _html(name)
     form_field = field.field
-    classes = f"field field-{escape(field.widget)}"
+    classes = f"field field-{_html(field.widget)}"
     if field.error:
         classes += " has-error"
     if compact:
@@ -68,18 +78,18 @@ def field_row_html(
     head = (
         f'<div class="{classes}">\n'
         f'  <label for="{id_html}" class="{label_class}">'
-        f"{escape(form_field.label)}{required}</label>\n"
+        f"{_html(form_field.label)}{required}</label>\n"
     )
     parts = [head]
     if field.read_only:
-        parts.append(f'<output id="{id_html}">{escape(field.text or "—")}</output>\n')
+        parts.append(f'<output id="{id_html}">{_html(field.text or "—")}</output>\n')
     else:
         draw = WIDGETS.get(field.widget)
         if draw is not None:
             widget = _Widget(field, name_html, id_html, compact, urls, prefix)
             parts.append(draw(widget) + "\n")
     if form_field.help_text and not compact:
-        parts.append(f'<p class="help" id="help-{id_html}">{escape(form_field.help_text)}</p>')
+        parts.append(f'<p class="help" id="help-{id_html}">{_html(form_field.help_text)}</p>')
     parts.append(f"  {field_error_html(name, field.error)}\n</div>")
     return Markup("".join(parts))
 
@@ -111,7 +121,7 @@ class _Widget:
         check = ""
         if self.check_url:
             check = (
-                f' hx-post="{escape(self.check_url)}" hx-trigger="blur changed"'
+                f' hx-post="{_html(self.check_url)}" hx-trigger="blur changed"'
                 f' hx-target="#error-{self.name}" hx-swap="outerHTML" hx-include="this"'
             )
         invalid = ' aria-invalid="true"' if self.bound.error else ""
@@ -129,7 +139,7 @@ def _text(widget: _Widget) -> str:
     extra = ""
     max_length = getattr(form_field, "max_length", None)
     if max_length:
-        extra += f' maxlength="{escape(max_length)}"'
+        extra += f' maxlength="{_html(max_length)}"'
     if kind == "number":
         extra += ' inputmode="numeric" step="1"'
     if kind in ("datetime-local", "time"):
@@ -137,11 +147,11 @@ def _text(widget: _Widget) -> str:
     if type(form_field).__name__ in DECIMAL_FIELDS:
         extra += ' inputmode="decimal"'
     html = (
-        f'<input id="{widget.id}" name="{widget.name}" type="{escape(kind)}" '
-        f'value="{escape(widget.bound.text)}"{extra}{widget.described()}>\n'
+        f'<input id="{widget.id}" name="{widget.name}" type="{_html(kind)}" '
+        f'value="{_html(widget.bound.text)}"{extra}{widget.described()}>\n'
     )
     if kind == "datetime-local" and not widget.compact:
-        html += f'<span class="hint">{escape(form_field.timezone_name)}</span>'
+        html += f'<span class="hint">{_html(form_field.timezone_name)}</span>'
     return html
 
 
@@ -153,7 +163,7 @@ def _textarea(widget: _Widget) -> str:
     )
     return (
         f'<textarea id="{widget.id}" name="{widget.name}" rows="{2 if widget.compact else 6}"'
-        f"{code}{widget.described()}>{escape(widget.bound.text)}</textarea>"
+        f"{code}{widget.described()}>{_html(widget.bound.text)}</textarea>"
     )
 
 
@@ -188,8 +198,7 @@ def _select(widget: _Widget) -> str:
     for choice in bound.options or getattr(bound.field, "choices", ()):
         key = choice[0]
         parts.append(
-            f'  <option value="{escape(key)}"{_selected(key == text)}>'
-            f"{escape(choice[-1])}</option>\n"
+            f'  <option value="{_html(key)}"{_selected(key == text)}>{_html(choice[-1])}</option>\n'
         )
     parts.append("</select>")
     return "".join(parts)
@@ -208,7 +217,7 @@ def _multi_select(widget: _Widget) -> str:
     parts = [head]
     for key, label in options:
         parts.append(
-            f'  <option value="{escape(key)}"{_selected(key in chosen)}>{escape(label)}</option>\n'
+            f'  <option value="{_html(key)}"{_selected(key in chosen)}>{_html(label)}</option>\n'
         )
     parts.append("</select>\n")
     return "".join(parts)
@@ -222,9 +231,9 @@ def _file(widget: _Widget) -> str:
         f' aria-describedby="error-{widget.name}">\n'
     )
     if bound.stored:
-        html += f'<p class="stored-file">Stored: {escape(bound.stored)}\n'
+        html += f'<p class="stored-file">Stored: {_html(bound.stored)}\n'
         if download_url:
-            html += f'· <a href="{escape(download_url)}" download>Download</a>'
+            html += f'· <a href="{_html(download_url)}" download>Download</a>'
         if bound.field.nullable:
             html += (
                 f'· <label><input type="checkbox" name="{widget.name}__clear" value="1">'
@@ -250,8 +259,8 @@ def _autocomplete(widget: _Widget) -> str:
         parts.append('  <ul class="chosen-list" data-chosen>\n')
         for key, label in bound.options:
             parts.append(
-                f'    <li><label><input type="checkbox" name="{name}" value="{escape(key)}"'
-                f" checked> {escape(label)}</label></li>\n"
+                f'    <li><label><input type="checkbox" name="{name}" value="{_html(key)}"'
+                f" checked> {_html(label)}</label></li>\n"
             )
         parts.append(
             "  </ul>\n"
@@ -260,17 +269,17 @@ def _autocomplete(widget: _Widget) -> str:
         )
     else:
         required = " required" if bound.field.required else ""
-        labels = "".join(str(escape(label)) for _, label in bound.options)
+        labels = "".join(_html(label) for _, label in bound.options)
         parts.append(
-            f'  <input id="{id_html}" name="{name}" type="text" value="{escape(bound.text)}"'
+            f'  <input id="{id_html}" name="{name}" type="text" value="{_html(bound.text)}"'
             f' class="key-input" {described}{required}>\n'
             f'  <span class="chosen-label" data-chosen-label>{labels}</span>\n'
         )
     parts.append(
         f'  <span class="hint" id="hint-{id_html}">Type a key, or search:</span>\n'
         f'  <input type="search" class="search" name="q" autocomplete="off"'
-        f' aria-label="Search {escape(bound.field.label)}" aria-controls="options-{id_html}"\n'
-        f'    hx-get="{escape(widget.urls.get("lookup"))}" hx-trigger="input changed delay:250ms,'
+        f' aria-label="Search {_html(bound.field.label)}" aria-controls="options-{id_html}"\n'
+        f'    hx-get="{_html(widget.urls.get("lookup"))}" hx-trigger="input changed delay:250ms,'
         f' search" hx-target="#options-{id_html}" hx-sync="this:replace">\n'
         f'  <ul class="options" id="options-{id_html}" role="listbox" aria-label="Matches"></ul>\n'
         "</div>"
