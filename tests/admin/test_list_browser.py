@@ -86,6 +86,14 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         page.click("#results thead a:has-text('Total')")
         expect(page.locator("#results th[aria-sort]")).to_contain_text("Total")
         expect(page).to_have_url(re.compile(r"sort=total"))
+        first_row = page.locator("#results tbody tr").first
+        expect(first_row.locator("td.row-edit a")).to_have_text("Edit")
+        if javascript:  # the swapped-in rows get their pencils too
+            expect(
+                first_row.locator("button.cell-edit[aria-label^='Edit Total of ']")
+            ).to_have_count(1)
+        else:
+            assert page.locator("#results .cell-edit").count() == 0
         page.click("summary:has-text('Filters')")
         page.select_option("select[name='f.paid']", "1")
         if not javascript:
