@@ -8,6 +8,7 @@ interaction has a whole-page twin, so everything works with JavaScript off.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -138,24 +139,30 @@ def _form_page(
     )
 
 
-def _form_links(request: Request, model_admin: ModelAdmin, pk_text: str | None) -> dict[str, str]:
+@dataclass(frozen=True)
+class FormLinks:
     """Where the form page links: its list, the row, where it posts, where Cancel goes, and
-    (for a user who may delete the row) its delete page."""
+    (for a user who may delete the row) its delete page. Attributes, not a dict: a
+    template reads an attribute at once, and a dict key only after a failed attribute."""
+
+    list: str
+    action: str
+    cancel: str
+    detail: str | None = None
+    delete: str | None = None
+
+
+def _form_links(request: Request, model_admin: ModelAdmin, pk_text: str | None) -> FormLinks:
     slug = model_admin.slug
     listed = request.url_for("admin.list", slug=slug)
     if pk_text is None:
-        action = request.url_for("admin.create", slug=slug)
-        return {"list": listed, "action": action, "cancel": listed}
+        return FormLinks(listed, request.url_for("admin.create", slug=slug), listed)
     detail = request.url_for("admin.detail", slug=slug, pk=pk_text)
-    links = {
-        "list": listed,
-        "detail": detail,
-        "action": request.url_for("admin.edit", slug=slug, pk=pk_text),
-        "cancel": detail,
-    }
+    action = request.url_for("admin.edit", slug=slug, pk=pk_text)
+    delete = None
     if has_permission(request, model_admin.permission("delete")):
-        links["delete"] = request.url_for("admin.delete", slug=slug, pk=pk_text)
-    return links
+        delete = request.url_for("admin.delete", slug=slug, pk=pk_text)
+    return FormLinks(listed, action, detail, detail, delete)
 
 
 def _field_urls(
