@@ -366,7 +366,7 @@ class ListQuery:
 
     def _page(self, rows: list[Any], *, previous: bool, following: bool) -> Page:
         return Page(
-            rows=[self._row(row) for row in rows],
+            rows=rows if self._columns is not None else [row[0] for row in rows],
             next_cursor=self._cursor(rows[-1]) if following and rows else None,
             previous_cursor=self._cursor(rows[0]) if previous and rows else None,
             is_first=not previous,

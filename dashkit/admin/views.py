@@ -88,16 +88,15 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
     )
     sort_urls = _sort_urls(model_admin, state, fields, base_url)
+    args = state.query_args()  # what the count and the exports are of
     return {
         "model_admin": model_admin,
         "state": state,
         "page": page,
         "current_sort": state.sort or model_admin.default_ordering[0],
-        "count_url": with_args(
-            fixed_url(request, "admin.count", slug=model_admin.slug), state.query_args()
-        ),
+        "count_url": with_args(fixed_url(request, "admin.count", slug=model_admin.slug), args),
         "export_url": lambda fmt: with_args(
-            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), state.query_args()
+            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), args
         ),
         "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
