@@ -44,8 +44,41 @@ class SortKey:
         return terms
 
 
+BOUNDARY = "boundary_"
+"""Name prefix of the bound parameters that hold a boundary's values in `beyond`."""
+
+
 def beyond(keys: Sequence[SortKey], values: Sequence[Any], forward: bool) -> sa.ColumnElement[bool]:
-    """Rows strictly after (`forward`) or before the boundary `values`, in key order."""
+    """Rows strictly after (`forward`) or before the boundary `values`, in key order.
+
+    The values are bound parameters named by `boundary_parameters`, so a statement built
+    for one boundary serves any other with the same NULLs: executed with the other's
+    parameters.
+    """
+    bound = [
+        (expression, sa.bindparam(name, value, type_=expression.type), ascending)
+        for (expression, value, ascending), name in zip(
+            _terms(keys, values), boundary_parameters(keys, values), strict=True
+        )
+    ]
+    alternatives = []
+    for index, (expression, value, ascending) in enumerate(bound):
+        step = expression > value if ascending == forward else expression < value
+        equal_before = [earlier == earlier_value for earlier, earlier_value, _ in bound[:index]]
+        alternatives.append(sa.and_(*equal_before, step))
+    return sa.or_(*alternatives)
+
+
+def boundary_parameters(keys: Sequence[SortKey], values: Sequence[Any]) -> dict[str, Any]:
+    """The bound parameters of `beyond(keys, values, ...)`: name -> value."""
+    return {f"{BOUNDARY}{index}": value for index, (_, value, _) in enumerate(_terms(keys, values))}
+
+
+def _terms(
+    keys: Sequence[SortKey], values: Sequence[Any]
+) -> list[tuple[sa.ColumnElement[Any], Any, bool]]:
+    """(expression, boundary value, ascending) per compared term: a nullable key compares
+    its NULL flag first, and its value only when the boundary's is not NULL."""
     terms: list[tuple[sa.ColumnElement[Any], Any, bool]] = []
     for key, value in zip(keys, values, strict=True):
         if key.nullable:
@@ -53,16 +86,7 @@ def beyond(keys: Sequence[SortKey], values: Sequence[Any], forward: bool) -> sa.
             if value is None:
                 continue
         terms.append((key.expression, value, not key.descending))
-    alternatives = []
-    bound = [
-        (expression, sa.literal(value, expression.type), ascending)
-        for expression, value, ascending in terms
-    ]
-    for index, (expression, value, ascending) in enumerate(bound):
-        step = expression > value if ascending == forward else expression < value
-        equal_before = [earlier == earlier_value for earlier, earlier_value, _ in bound[:index]]
-        alternatives.append(sa.and_(*equal_before, step))
-    return sa.or_(*alternatives)
+    return terms
 
 
 def encode_cursor(values: Sequence[Any]) -> str:

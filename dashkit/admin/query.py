@@ -19,7 +19,13 @@ from werkzeug.datastructures import MultiDict
 from dashkit.admin.counting import Total, bounded_total
 from dashkit.admin.display import DisplayField
 from dashkit.admin.filters import PREFIX, AppliedFilter, parse_filters
-from dashkit.admin.keyset import SortKey, beyond, decode_cursor, encode_cursor
+from dashkit.admin.keyset import (
+    SortKey,
+    beyond,
+    boundary_parameters,
+    decode_cursor,
+    encode_cursor,
+)
 from dashkit.admin.options import ModelAdmin
 from dashkit.db import read_rows
 
@@ -301,21 +307,23 @@ class ListQuery:
     def _fetch(
         self, session: Session, boundary: list[Any] | None, forward: bool, limit: int
     ) -> list[Any]:
-        if boundary is None and self._shared is not None:
-            key = (*self._shape_key, forward, limit)
-            statement = self._shared.get(key)
-            if statement is None:
-                statement = self._shared[key] = self.page_statement(reverse=not forward).limit(
-                    limit
-                )
-        else:
+        # a shared statement serves every boundary with the same NULLs, given its values
+        nulls = None if boundary is None else tuple(value is None for value in boundary)
+        key = (*self._shape_key, forward, limit, nulls)
+        statement = self._shared.get(key) if self._shared is not None else None
+        if statement is None:
             statement = self.page_statement(reverse=not forward)
             if boundary is not None:
                 statement = statement.where(beyond(self.keys, boundary, forward))
             statement = statement.limit(limit)
+            if self._shared is not None:
+                self._shared[key] = statement
+        parameters = None if boundary is None else boundary_parameters(self.keys, boundary)
         # a page of plain columns needs none of the ORM's per-statement work
         result = (
-            session.execute(statement) if self._columns is None else read_rows(session, statement)
+            session.execute(statement, parameters)
+            if self._columns is None
+            else read_rows(session, statement, parameters)
         )
         rows = list(result.all())
         return rows if forward else rows[::-1]

@@ -419,7 +419,7 @@ def test_customers_page_both_ways_on_enum_boolean_and_nullable_text(
 
 
 class PlainOrders(ModelAdmin):
-    list_display = ("id", "reference", "total", "paid")
+    list_display = ("id", "reference", "total", "weight", "paid")
     search_fields = ("reference",)
     list_filter = ("paid",)
     page_size = 7
@@ -452,6 +452,23 @@ def test_a_list_without_search_filters_or_scope_shares_its_statements(list_sessi
     assert rows(shared(admin, sort="-total", last="1")) == rows(
         query(admin, sort="-total", last="1")
     )
+    for sort in ("weight", "-weight"):  # NULL weights: boundaries with and without NULLs
+        pages, cursor = [], None
+        while True:
+            position = {"after": cursor} if cursor else {}
+            page = shared(admin, sort=sort, **position).page(list_session)
+            assert page.rows == query(admin, sort=sort, **position).page(list_session).rows
+            pages.append(page.rows)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        assert len(pages) > 3 and sum(len(rows) for rows in pages) == len(all_orders(list_session))
+        cursor = page.previous_cursor
+        while cursor is not None:  # and back, from the last page
+            back = shared(admin, sort=sort, before=cursor).page(list_session)
+            assert back.rows == query(admin, sort=sort, before=cursor).page(list_session).rows
+            assert back.rows == pages.pop(-2)
+            cursor = back.previous_cursor
     for args in ({"q": "R-01"}, {"f.paid": "1"}):
         narrowed = shared(admin, sort="-total", **args)
         assert narrowed.statement is not first.statement
