@@ -155,9 +155,11 @@ class ListQuery:
             type(model_admin).scope is ModelAdmin.scope
         )
         # Without search, filters or a scope nothing of the request is in the SQL: its
-        # statements are built once per app, model, sort and columns, and shared.
+        # statements are built once per app, model and sort, and shared. (A page of
+        # columns reads every column of the model, whichever are shown, so the keys are
+        # bounded by the configuration, not by what URLs ask for.)
         self._shared: dict[tuple[Any, ...], Any] | None = None
-        self._shape_key = (model_admin.slug, state.sort, tuple(state.columns))
+        self._shape_key = ("list", model_admin.slug, state.sort)
         if request is not None and self._core and not state.search and not state.filters:
             self._shared = request.app.extensions.setdefault(SHARED_STATEMENTS, {})
             shape = self._shared.get(self._shape_key)

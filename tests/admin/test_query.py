@@ -431,7 +431,7 @@ def test_a_list_without_search_filters_or_scope_shares_its_statements(list_sessi
     columns; every page still reads the rows an unshared query reads."""
     request = SimpleNamespace(app=SimpleNamespace(extensions={}))
 
-    def shared(admin: ModelAdmin, **args: str) -> ListQuery:
+    def shared(admin: ModelAdmin, **args: str | list[str]) -> ListQuery:
         return ListQuery(admin, read_list_state(admin, MultiDict(args)), request)  # type: ignore[arg-type]
 
     def rows(query: ListQuery) -> list[tuple[int, str]]:
@@ -441,6 +441,9 @@ def test_a_list_without_search_filters_or_scope_shares_its_statements(list_sessi
     first, again = shared(admin, sort="-total"), shared(admin, sort="-total")
     assert first.statement is again.statement
     assert rows(first) == rows(again) == rows(query(admin, sort="-total"))
+    fewer_columns = shared(admin, sort="-total", cols=["id", "total"])
+    assert fewer_columns.statement is first.statement, "one statement whichever columns show"
+    assert rows(fewer_columns) == rows(first)
     cursor = first.page(list_session).next_cursor
     assert cursor is not None
     following = shared(admin, sort="-total", after=cursor)
