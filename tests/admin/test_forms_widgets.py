@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jinja2 import Environment
+
 from dashkit.admin.forms import (
     BooleanField,
     ChoiceField,
@@ -81,3 +83,10 @@ def test_error_slot_and_search_matches():
     )
     assert 'data-label="a &lt;b&gt;">a &lt;b&gt;</button>' in options_html([("1", "a <b>")])
     assert options_html([]) == '<li class="hint">No matches.</li>\n'
+
+
+def test_a_bound_field_in_a_template_is_its_labelled_row_with_its_own_urls():
+    bound = BoundField(field=IntegerField("qty"), text="3", urls={"check": "/check/qty"})
+    html = Environment(autoescape=True).from_string("{{ field }}").render(field=bound)
+    assert html == field_row_html(bound, urls={"check": "/check/qty"})
+    assert 'hx-post="/check/qty"' in html

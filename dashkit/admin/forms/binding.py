@@ -9,6 +9,7 @@ from typing import Any
 from dashkit.admin.forms.choices import Option, Targets, field_options
 from dashkit.admin.forms.fields import BinaryField, Field, FieldError
 from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.forms.widgets import field_row_html
 
 
 @dataclass
@@ -30,6 +31,11 @@ class BoundField:
     @property
     def name(self) -> str:
         return self.field.name
+
+    def __html__(self) -> str:
+        """`{{ field }}` in a template: the labelled field with its own `urls` (drawn by
+        `widgets.field_row_html`, which an inline row calls with its prefix)."""
+        return field_row_html(self, urls=self.urls)
 
 
 def _keys_from_input(field: ForeignKeyField | ManyToManyField, raw: Any) -> list[Any]:

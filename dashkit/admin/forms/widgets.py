@@ -11,12 +11,14 @@ these functions as the globals `field_row_html`, `field_error_html` and `options
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from dashkit.admin.forms.binding import BoundField
 from dashkit.admin.table import html_text
+
+if TYPE_CHECKING:
+    from dashkit.admin.forms.binding import BoundField
 
 REQUIRED_MARK = ' <span class="required" title="required">*</span>'
 DECIMAL_FIELDS = ("DecimalField", "FloatField")
