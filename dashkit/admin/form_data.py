@@ -156,7 +156,7 @@ def row_for_form(
     every other path loads it and the form reads the labels itself.
     """
     targets = relation_targets(request)
-    joined = tuple(item for item in fields if joins_label(targets, item))
+    joined = tuple(item for item in fields if joins_label(targets, model_admin.model, item))
     scope = row_scope(request, model_admin)
     statement, joins = _row_with_labels(model_admin.model, joined)
     if not joins or scope(statement) is not statement:

@@ -3,12 +3,20 @@ the whole table and treats % and _ literally, on every dialect."""
 
 from __future__ import annotations
 
+import time
+
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from write_models import Customer, Order, Tag
 
 from dashkit.admin.forms import ForeignKeyField, Targets, fields_for, search_targets
-from dashkit.admin.forms.choices import SEARCH_LIMIT, chosen_options, field_options, is_small
+from dashkit.admin.forms.choices import (
+    SEARCH_LIMIT,
+    chosen_options,
+    field_options,
+    is_small,
+    joins_label,
+)
 
 
 def customer_field():
@@ -95,3 +103,14 @@ def test_a_row_that_names_itself_is_chosen_by_its_own_name(session: Session):
     finally:
         session.rollback()
         Named.metadata.drop_all(session.get_bind())
+
+
+def test_only_a_foreign_key_column_of_the_row_has_its_label_joined(session: Session):
+    targets = Targets(session, {"customers": (time.monotonic() + 3600, False)})
+    field = customer_field()
+    assert joins_label(targets, Order, field)
+    renamed = ForeignKeyField("tags", key=field.key, target=Customer, target_key="id")
+    assert not joins_label(targets, Order, renamed)  # a relationship, not a column
+    assert not joins_label(
+        Targets(session, {"customers": (time.monotonic() + 3600, True)}), Order, field
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm import ColumnProperty, Mapper, Session
 
 from dashkit.admin.forms.fields import Field, FieldError
 from dashkit.admin.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
@@ -177,11 +177,15 @@ def _chosen_labels(target: type, target_key: str, *, many: bool) -> _LabelQuery:
     )
 
 
-def joins_label(targets: Targets, field: Field) -> bool:
+def joins_label(targets: Targets, model: type, field: Field) -> bool:
     """True when a field's chosen label can be read in its row's own query (`LabelJoin`): a
-    foreign key drawn as an autocomplete, to a plain table the viewer sees unrestricted."""
+    foreign key column of `model` drawn as an autocomplete, to a plain table the viewer
+    sees unrestricted."""
     if not isinstance(field, ForeignKeyField) or is_small(targets, field):
         return False
+    local = sa.inspect(model).attrs.get(field.name)
+    if not isinstance(local, ColumnProperty) or len(local.columns) != 1:
+        return False  # e.g. a Field of the ModelAdmin's own under another name
     query = _chosen_labels(field.target, field.target_key, many=False)
     return query.by_columns and targets.unrestricted(field.target, query.statement)
 
