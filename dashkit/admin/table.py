@@ -36,6 +36,10 @@ Reader = Callable[[str], Callable[[Any], Any]]
 """Column name -> a function reading that column's value from a row."""
 ColumnHtml = Callable[[Sequence[Any]], list[str]]
 """The rows of a page -> the HTML each row shows in one cell (text, or a link around it)."""
+KEY = "key"
+"""In a row plan: the row's key as HTML text (the select box's value)."""
+SEGMENT = "segment"
+"""In a row plan: the row's key as the HTML of a URL path segment (its links, `data-pk`)."""
 
 
 def html_text(text: str) -> str:
@@ -129,10 +133,6 @@ def table_head(
         cells.append('<td class="row-edit"></td>')
     cells.append("</tr>")
     return Markup("\n".join(cells))
-
-
-KEY = "key"
-SEGMENT = "segment"
 
 
 def _row_plan(
