@@ -67,22 +67,23 @@
       var heads = table.tHead.rows[0].cells;
       var editable = [];
       for (var i = 0; i < heads.length; i++) {
-        if (heads[i].hasAttribute("data-edit-before")) { editable.push(i); }
+        if (heads[i].hasAttribute("data-edit-before")) {
+          editable.push({ index: i, label: headerLabel(heads[i]), before: heads[i].getAttribute("data-edit-before"), after: heads[i].getAttribute("data-edit-after") });
+        }
       }
       if (!editable.length) { return; }
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
         var key = row.getAttribute("data-pk");
         if (key === null) { return; }
-        editable.forEach(function (index) {
-          var cell = row.cells[index];
+        editable.forEach(function (column) {
+          var cell = row.cells[column.index];
           if (!cell || cell.querySelector(".cell-edit")) { return; }
-          var label = headerLabel(heads[index]);
           var pencil = document.createElement("button");
           pencil.type = "button";
           pencil.className = "cell-edit";
-          pencil.title = "Edit " + label;
-          pencil.setAttribute("aria-label", "Edit " + label + " of " + decodeURIComponent(key));
-          pencil.setAttribute("data-edit-url", heads[index].getAttribute("data-edit-before") + key + heads[index].getAttribute("data-edit-after"));
+          pencil.title = "Edit " + column.label;
+          pencil.setAttribute("aria-label", "Edit " + column.label + " of " + decodeURIComponent(key));
+          pencil.setAttribute("data-edit-url", column.before + key + column.after);
           cell.appendChild(pencil);
         });
       });
@@ -97,9 +98,11 @@
 
   document.addEventListener("click", function (event) {
     var pencil = event.target.closest("button.cell-edit[data-edit-url]");
-    if (!pencil || !window.htmx) { return; }
+    if (!pencil) { return; }
     event.preventDefault();
-    window.htmx.ajax("GET", pencil.getAttribute("data-edit-url"), { source: pencil, target: pencil.closest("td"), swap: "innerHTML" });
+    var url = pencil.getAttribute("data-edit-url");
+    if (!window.htmx) { window.location.href = url; return; }  // the editor's own page
+    window.htmx.ajax("GET", url, { source: pencil, target: pencil.closest("td"), swap: "innerHTML" });
   });
 
   document.addEventListener("submit", function (event) {
