@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.pool import StaticPool
 
+from dashkit.db.liveness import ping_stale_connections
 from dashkit.db.urls import check_driver, normalise_url
 
 DEFAULT_TIMEOUT = 10.0
@@ -22,7 +23,8 @@ def make_engine(
     timeout: float | None = DEFAULT_TIMEOUT,
     statement_timeout: bool = True,
 ) -> sa.Engine:
-    """An engine with pre-ping and bounded waits; SQLite gets foreign keys and a busy timeout.
+    """An engine with bounded waits whose stale pooled connections are replaced before use
+    (`liveness`); SQLite gets foreign keys and a busy timeout.
 
     `timeout` bounds connecting and, with `statement_timeout`, each statement (migrations
     turn that off: DDL on a big table may legitimately take longer). A SQLite file that
@@ -32,7 +34,7 @@ def make_engine(
     parsed = normalise_url(url)
     check_driver(parsed)
     backend = parsed.get_backend_name()
-    options: dict[str, Any] = {"pool_pre_ping": True}
+    options: dict[str, Any] = {}
     connect_args: dict[str, Any] = {}
     if timeout is not None and not _is_memory_sqlite(parsed):
         options["pool_timeout"] = timeout
@@ -62,6 +64,7 @@ def make_engine(
     if backend == "mysql":
         connect_args.setdefault("charset", "utf8mb4")
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
+    ping_stale_connections(engine)
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas(wal=_is_new_sqlite_file(parsed)))
     return engine
