@@ -53,8 +53,9 @@
 
   // An editable column's header holds its cell editor's URL around the row key
   // (data-edit-before/after), each row its key (data-pk): every editable cell gets a pencil
-  // button here that opens the editor inside the cell. Without JavaScript a row is edited
-  // through its own edit form, which each row links to.
+  // here, a link to the cell's editor page that a plain click opens inside the cell (a link,
+  // not a button, so the pencil never wraps away from the cell's text). Without JavaScript
+  // a row is edited through its own edit form, which each row links to.
   function headerLabel(head) {
     var mark = head.querySelector(".sort-mark");
     var text = head.textContent;
@@ -78,12 +79,11 @@
         editable.forEach(function (column) {
           var cell = row.cells[column.index];
           if (!cell || cell.querySelector(".cell-edit")) { return; }
-          var pencil = document.createElement("button");
-          pencil.type = "button";
+          var pencil = document.createElement("a");
           pencil.className = "cell-edit";
           pencil.title = "Edit " + column.label;
           pencil.setAttribute("aria-label", "Edit " + column.label + " of " + decodeURIComponent(key));
-          pencil.setAttribute("data-edit-url", column.before + key + column.after);
+          pencil.href = column.before + key + column.after;
           cell.appendChild(pencil);
         });
       });
@@ -97,12 +97,10 @@
   });
 
   document.addEventListener("click", function (event) {
-    var pencil = event.target.closest("button.cell-edit[data-edit-url]");
-    if (!pencil) { return; }
-    event.preventDefault();
-    var url = pencil.getAttribute("data-edit-url");
-    if (!window.htmx) { window.location.href = url; return; }  // the editor's own page
-    window.htmx.ajax("GET", url, { source: pencil, target: pencil.closest("td"), swap: "innerHTML" });
+    var pencil = event.target.closest(".list-table a.cell-edit:not([hx-get])");  // a saved cell's own pencil is htmx's
+    if (!pencil || !window.htmx || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+    event.preventDefault();  // otherwise the link opens the editor's own page
+    window.htmx.ajax("GET", pencil.getAttribute("href"), { source: pencil, target: pencil.closest("td"), swap: "innerHTML" });
   });
 
   document.addEventListener("submit", function (event) {

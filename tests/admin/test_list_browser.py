@@ -90,7 +90,7 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         expect(first_row.locator("td.row-edit a")).to_have_text("Edit")
         if javascript:  # the swapped-in rows get their pencils too
             expect(
-                first_row.locator("button.cell-edit[aria-label^='Edit Total of ']")
+                first_row.locator("a.cell-edit[aria-label^='Edit Total of ']")
             ).to_have_count(1)
         else:
             assert page.locator("#results .cell-edit").count() == 0

@@ -74,7 +74,7 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         # editable cell, opened with the keyboard); without, the row's own edit form
         page.goto(f"{server.url}/admin/customers/")
         if javascript:
-            pencil = page.locator("button.cell-edit[aria-label='Edit Email of 1']")
+            pencil = page.locator("a.cell-edit[aria-label='Edit Email of 1']")
             pencil.focus()
             page.keyboard.press("Enter")
             editor = page.locator("form.cell-editor")
