@@ -151,9 +151,7 @@ class ListQuery:
         # The default scope adds nothing, so a page of columns can be a plain Core
         # statement, which skips the ORM's compiling and result handling. A scope hook is
         # promised a `select(model)`.
-        self._core = self._column_names is not None and (
-            type(model_admin).scope is ModelAdmin.scope
-        )
+        self._core = self._column_names is not None and _has_default_scope(model_admin)
         # Without search, filters or a scope nothing of the request is in the SQL: its
         # statements are built once per app, model and sort, and shared. (A page of
         # columns reads every column of the model, whichever are shown, so the keys are
@@ -411,6 +409,12 @@ class ListQuery:
             timeout_ms=admin.count_timeout_ms,
             unfiltered=self.statement.whereclause is None,
         )
+
+
+def _has_default_scope(model_admin: ModelAdmin) -> bool:
+    """True when `model_admin.scope` is ModelAdmin's own: overridden neither by a subclass
+    nor on the instance (`admin.register(...).scope = ...`), so it cannot read the request."""
+    return getattr(model_admin.scope, "__func__", None) is ModelAdmin.scope
 
 
 def _escape_like(term: str) -> str:

@@ -478,3 +478,30 @@ def test_a_list_without_search_filters_or_scope_shares_its_statements(list_sessi
         assert rows(narrowed) == rows(query(admin, sort="-total", **args))
     scoped = RedTeamOrders(Order)
     assert shared(scoped).statement is not shared(scoped).statement, "a scope may read the request"
+
+
+def test_a_scope_set_on_the_model_admin_itself_is_never_shared(list_session: Session):
+    """A scope given to a registered ModelAdmin (`admin.register(...).scope = ...`) reads
+    the request like a subclass's: each request gets its own statement, its own rows."""
+    app = SimpleNamespace(extensions={})
+    admin = PlainOrders(Order)
+
+    def red_only(request, statement):
+        if not request.red:
+            return statement
+        red = sa.select(Customer.id).where(Customer.team == "red")
+        return statement.where(Order.customer_id.in_(red))
+
+    admin.scope = red_only  # type: ignore[method-assign]
+
+    def listed(red: bool) -> list[int]:
+        request = SimpleNamespace(app=app, red=red)
+        state = read_list_state(admin, MultiDict({"size": "25"}))
+        return [row.id for row in ListQuery(admin, state, request).page(list_session).rows]  # type: ignore[arg-type]
+
+    red_team = listed(red=True)
+    everyone = listed(red=False)
+    assert everyone == sorted(order.id for order in all_orders(list_session))[:25], (
+        "the first request's scope was shared"
+    )
+    assert red_team != everyone
