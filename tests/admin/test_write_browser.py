@@ -79,13 +79,15 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
             page.keyboard.press("Enter")
             editor = page.locator("form.cell-editor")
             editor.wait_for()
-            page.wait_for_function("document.activeElement.name === 'email'", timeout=5000)
+            page.wait_for_function("() => document.activeElement.name === 'email'", timeout=5000)
             editor.locator("input[name=email]").fill("alice@shop.example")
             page.screenshot(path=str(artifacts_dir / f"admin-cell-editor-{mode}.png"))
             editor.locator("button[type=submit]").click()
             page.wait_for_selector("td .cell-value:has-text('alice@shop.example')")
             page.wait_for_selector("text=Saved email of customer 1.")  # the toast
-            page.wait_for_function("document.activeElement.className === 'cell-edit'", timeout=5000)
+            page.wait_for_function(
+                "() => document.activeElement.className === 'cell-edit'", timeout=5000
+            )
             assert page.url == f"{server.url}/admin/customers/"
         else:
             assert page.locator(".cell-edit").count() == 0
