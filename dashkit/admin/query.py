@@ -151,7 +151,7 @@ class ListQuery:
         # The default scope adds nothing, so a page of columns can be a plain Core
         # statement, which skips the ORM's compiling and result handling. A scope hook is
         # promised a `select(model)`.
-        self._core = self._column_names is not None and _has_default_scope(model_admin)
+        self._core = self._column_names is not None and _is_default(model_admin, "scope")
         # Without search, filters or a scope nothing of the request is in the SQL: its
         # statements are built once per app, model and sort, and shared. (A page of
         # columns reads every column of the model, whichever are shown, so the keys are
@@ -232,7 +232,7 @@ class ListQuery:
         """
         admin = self.model_admin
         shown = [f for f in admin.list_fields if f.name in self.state.columns]
-        if type(admin).row_label is not ModelAdmin.row_label or any(
+        if not _is_default(admin, "row_label") or any(
             f.function is not None or f.column is None or len(f.path) != 1 for f in shown
         ):
             return None
@@ -411,10 +411,11 @@ class ListQuery:
         )
 
 
-def _has_default_scope(model_admin: ModelAdmin) -> bool:
-    """True when `model_admin.scope` is ModelAdmin's own: overridden neither by a subclass
-    nor on the instance (`admin.register(...).scope = ...`), so it cannot read the request."""
-    return getattr(model_admin.scope, "__func__", None) is ModelAdmin.scope
+def _is_default(model_admin: ModelAdmin, hook: str) -> bool:
+    """True when the hook (`scope`, `row_label`) is ModelAdmin's own: overridden neither by
+    a subclass nor on the instance (`admin.register(...).scope = ...`). A scope of its own
+    may read the request, and a row label of its own may read any attribute of the row."""
+    return getattr(getattr(model_admin, hook), "__func__", None) is getattr(ModelAdmin, hook)
 
 
 def _escape_like(term: str) -> str:

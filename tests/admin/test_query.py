@@ -505,3 +505,14 @@ def test_a_scope_set_on_the_model_admin_itself_is_never_shared(list_session: Ses
         "the first request's scope was shared"
     )
     assert red_team != everyone
+
+
+def test_a_row_label_set_on_the_model_admin_itself_reads_model_objects(list_session: Session):
+    """A row label given to a registered ModelAdmin may read any attribute, as a
+    subclass's may: its page holds model objects, not rows of the shown columns."""
+    admin = PlainOrders(Order)
+    admin.row_label = lambda order: f"order for {order.customer.name}"  # type: ignore[method-assign]
+    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+    state = read_list_state(admin, MultiDict({"cols": ["id"]}))
+    rows = ListQuery(admin, state, request).page(list_session).rows  # type: ignore[arg-type]
+    assert admin.row_label(rows[0]).startswith("order for ")
