@@ -18,10 +18,10 @@ from dashkit.admin.write_access import (
     next_url,
     reload_or_none,
     row_key,
-    row_scope,
+    save_row,
     writable,
 )
-from dashkit.admin.writes import ConflictError, update_row
+from dashkit.admin.writes import ConflictError
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
 from dashkit.http import Request, Response, abort, redirect
@@ -67,14 +67,7 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
         token, status = posted_token, 422
         if result.ok:
             try:
-                written = update_row(
-                    request.db,
-                    model_admin.model,
-                    key,
-                    result.values,
-                    originals,
-                    scope=row_scope(request, model_admin),
-                )
+                written = save_row(request, model_admin, key, result.values, originals)
             except ConflictError as conflict:
                 obj = reload_or_none(request, model_admin, key)
                 if obj is None:

@@ -3,14 +3,14 @@ named by the URL's key inside the admin's scope, and where to go next."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from dashkit.admin.keys import decode_pk, encode_pk
 from dashkit.admin.lookup import admin_of
-from dashkit.admin.writes import RowNotFound, load_row
+from dashkit.admin.writes import RowNotFound, WriteResult, load_row, update_row
 from dashkit.auth import require_permission
 from dashkit.auth.next_url import safe_next_url
 from dashkit.http import Request, abort
@@ -57,6 +57,27 @@ def reload_or_none(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...
         return load_row(request.db, model_admin.model, pk, scope=row_scope(request, model_admin))
     except RowNotFound:
         return None
+
+
+def save_row(
+    request: Request,
+    model_admin: ModelAdmin,
+    pk: tuple[Any, ...],
+    values: Mapping[str, Any],
+    originals: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+) -> WriteResult:
+    """Update the row with key `pk` inside the admin's scope if it still matches `originals`
+    (raising `ConflictError`, `RowNotFound` or `IntegrityRefusal` as `update_row` does)."""
+    return update_row(
+        request.db,
+        model_admin.model,
+        pk,
+        values,
+        originals,
+        scope=row_scope(request, model_admin),
+        labels=labels,
+    )
 
 
 def next_url(request: Request, fallback: str) -> str:

@@ -27,6 +27,7 @@ from dashkit.admin.write_access import (
     reload_or_none,
     row_key,
     row_scope,
+    save_row,
     writable,
 )
 from dashkit.admin.writes import (
@@ -35,7 +36,6 @@ from dashkit.admin.writes import (
     create_row,
     delete_row,
     row_values,
-    update_row,
 )
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash, has_permission
@@ -263,14 +263,8 @@ def edit(request: Request, slug: str, pk: str) -> Response:
         return refuse(inlines=inlines, status=422)
     try:
         with request.db.begin_nested():
-            written = update_row(
-                request.db,
-                model_admin.model,
-                key,
-                result.values,
-                originals,
-                scope=row_scope(request, model_admin),
-                labels=_labels(fields),
+            written = save_row(
+                request, model_admin, key, result.values, originals, labels=_labels(fields)
             )
             child_events = save_inlines(request, model_admin, obj, inlines)
     except ChildConflict as conflict:
