@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import apps
-from serving import Page, call, seconds_per_request, served
+from serving import Page, call, call_repeatedly, seconds_per_request, served
 from werkzeug.test import EnvironBuilder
 
 FRAMEWORKS = {"dashkit": "dashkit_app", "flask": "flask_app", "werkzeug": "werkzeug_app"}
@@ -50,17 +50,8 @@ def cpu_seconds(app: WsgiApp, environ: dict[str, Any], iterations: int) -> float
         raise SystemExit(f"{environ['PATH_INFO']} answered {status}, not 200")
     gc.collect()
     started = time.process_time()
-    for _ in range(iterations):
-        body = app(environ.copy(), _ignore_start)
-        for _chunk in body:
-            pass
-        if hasattr(body, "close"):
-            body.close()
+    call_repeatedly(app, environ, iterations)
     return time.process_time() - started
-
-
-def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-    return None
 
 
 def check_same_output(path: str) -> None:

@@ -38,7 +38,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from serving import Page, add_http_options, call, fetch, seconds_per_request, served
+from serving import (
+    Page,
+    add_http_options,
+    call,
+    call_repeatedly,
+    fetch,
+    seconds_per_request,
+    served,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
@@ -220,17 +228,8 @@ def list_cases(cookie: str) -> dict[str, Case]:
 
 def seconds_per_call(app: WsgiApp, environ: dict[str, Any], iterations: int) -> float:
     started = time.perf_counter()
-    for _ in range(iterations):
-        body = app(environ.copy(), _ignore_start)
-        for _chunk in body:
-            pass
-        if hasattr(body, "close"):
-            body.close()
+    call_repeatedly(app, environ, iterations)
     return (time.perf_counter() - started) / iterations
-
-
-def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-    return None
 
 
 def check_page(case: Case, status: int, text: str) -> None:

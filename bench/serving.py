@@ -86,6 +86,20 @@ def call(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, bytes]:
     return status[0], data
 
 
+def call_repeatedly(app: WsgiApp, environ: dict[str, Any], iterations: int) -> None:
+    """Call the WSGI callable `iterations` times, reading and closing each body."""
+    for _ in range(iterations):
+        body = app(environ.copy(), _ignore_start)
+        for _chunk in body:
+            pass
+        if hasattr(body, "close"):
+            body.close()
+
+
+def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+    return None
+
+
 def add_http_options(parser: argparse.ArgumentParser) -> None:
     """The options of a bench's served measure: its size, its clients, or leaving it out."""
     parser.add_argument("--http-requests", type=int, default=400, help="HTTP requests per run")
