@@ -218,10 +218,7 @@ def create(request: Request, slug: str) -> Response:
         return _form_page(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
-    flash(request, f"Added {model_admin.label} {pk_text}.", "success")
-    if request.form.get("_continue"):
-        return redirect(request.url_for("admin.edit", slug=slug, pk=pk_text))
-    return redirect(request.url_for("admin.detail", slug=slug, pk=pk_text))
+    return _saved(request, slug, pk_text, f"Added {model_admin.label} {pk_text}.")
 
 
 def edit(request: Request, slug: str, pk: str) -> Response:
@@ -293,10 +290,14 @@ def edit(request: Request, slug: str, pk: str) -> Response:
         record(request, UPDATE, model_admin.slug, pk, written.changes)
     for event in child_events:
         record(request, *event)
-    flash(request, f"Saved {model_admin.label} {pk}.", "success")
-    if request.form.get("_continue"):
-        return redirect(request.url_for("admin.edit", slug=slug, pk=pk))
-    return redirect(request.url_for("admin.detail", slug=slug, pk=pk))
+    return _saved(request, slug, pk, f"Saved {model_admin.label} {pk}.")
+
+
+def _saved(request: Request, slug: str, pk: str, message: str) -> Response:
+    """After a save: the message, then the form again ("save and continue") or the row."""
+    flash(request, message, "success")
+    endpoint = "admin.edit" if request.form.get("_continue") else "admin.detail"
+    return redirect(request.url_for(endpoint, slug=slug, pk=pk))
 
 
 # -- delete -------------------------------------------------------------------------------------

@@ -103,6 +103,31 @@ def test_create_keeps_input_and_explains_errors_then_saves(app, client):
     assert event.changes["total"] == {"before": None, "after": "12.34"}
 
 
+def test_save_and_continue_comes_back_to_the_form(app, client):
+    data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "3.00"}
+    response = client.post("/admin/orders/new", data={**data, "_continue": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/admin/orders/2/edit"
+    edit = {
+        **form_of(client, "/admin/orders/2/edit"),
+        "customer_id": "1",
+        "total": "4.00",
+        "status": "new",
+    }
+    response = client.post("/admin/orders/2/edit", data={**edit, "_continue": "1"})
+    assert response.headers["Location"] == "/admin/orders/2/edit"
+    edit = {
+        **form_of(client, "/admin/orders/2/edit"),
+        "customer_id": "1",
+        "total": "5.00",
+        "status": "new",
+    }
+    response = client.post("/admin/orders/2/edit", data=edit)
+    assert response.headers["Location"] == "/admin/orders/2/"
+    with app.db_session() as session:
+        assert session.get(Order, 2).total == Decimal("5.00")
+
+
 def test_unique_violation_is_a_field_error_on_every_dialect(dialect_app):
     app = dialect_app
     client = signed_in(app)
