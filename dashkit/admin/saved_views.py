@@ -1,4 +1,9 @@
-"""Saved views: a user's named list states (search, filters, sort, columns) per model."""
+"""Saved views: a user's named list states (search, filters, sort, columns) per model.
+
+The list page shows them in a "Views" menu that loads its body from `views_page` when it
+is first opened (an htmx fragment), so a list page itself runs no saved-views query;
+without JavaScript the menu links to the same page in full.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from dashkit.auth import flash, require_login
 from dashkit.db import read_rows
 from dashkit.http import Response, abort, redirect
 from dashkit.state import SavedView
+from dashkit.templating import render
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
@@ -21,9 +27,12 @@ if TYPE_CHECKING:
     from dashkit.routing import Blueprint
 
 NAME_LENGTH = 150
+MENU_BLOCK = "menu"
+"""The block of `admin/saved_views.html` that the list page's Views menu loads."""
 
 
 def register_routes(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/<slug>/views", "saved_views", views_page)
     blueprint.add_url_rule("/<slug>/views", "save_view", save_view, methods=("POST",))
     blueprint.add_url_rule(
         "/<slug>/views/<int:view_id>/delete", "delete_view", delete_view, methods=("POST",)
@@ -35,7 +44,7 @@ LISTED_VIEWS = (
     .where(SavedView.user_id == sa.bindparam("user_id"), SavedView.model == sa.bindparam("model"))
     .order_by(SavedView.name)
 )
-"""Built once: a list page runs it on every full load."""
+"""Built once: every opening of a list page's Views menu runs it."""
 
 
 def saved_views_for(request: Request, model_admin: ModelAdmin) -> list[sa.Row[Any]]:
@@ -49,6 +58,22 @@ def clean_query_string(model_admin: ModelAdmin, query_string: str) -> str:
     """The list state of a query string, re-encoded: unknown names and page positions dropped."""
     state = read_list_state(model_admin, MultiDict(parse_qsl(query_string.lstrip("?"))))
     return urlencode(list(state.query_args().items(multi=True)))
+
+
+def views_page(request: Request, slug: str) -> Response:
+    """The user's saved views of a model and the form that saves the list state `?query=`:
+    the Views menu's body for htmx, else a page of its own."""
+    model_admin = model_admin_for(request, slug, "view")
+    return render(
+        request,
+        "admin/saved_views.html",
+        block=MENU_BLOCK if request.is_htmx else None,
+        model_admin=model_admin,
+        views=saved_views_for(request, model_admin),
+        query=clean_query_string(model_admin, request.args.get("query", "")),
+        list_url=list_url(request, model_admin),
+        page_title=f"{model_admin.label_plural.capitalize()}: saved views",
+    )
 
 
 def save_view(request: Request, slug: str) -> Response:

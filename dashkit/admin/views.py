@@ -25,7 +25,6 @@ from dashkit.admin.lookup import (
 )
 from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
-from dashkit.admin.saved_views import saved_views_for
 from dashkit.admin.table import TableLinks, table_body, table_head
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
@@ -98,7 +97,6 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "export_url": lambda fmt: with_args(
             fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), args
         ),
-        "saved_views": lambda: saved_views_for(request, model_admin),  # the full page only
         "fields": fields,
         "links": links,
         "table_body": table_body(

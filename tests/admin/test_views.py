@@ -11,12 +11,14 @@ from datetime import date
 
 import pytest
 import sqlalchemy as sa
-from list_app import csrf_of, signed_in
+from list_app import FAST_N, PASSWORD, csrf_of, signed_in
 from list_models import Customer, Order
 from sqlalchemy.orm import Session
 
 from dashkit import App
 from dashkit.admin import Admin
+from dashkit.auth import create_user
+from dashkit.auth.passwords import PasswordHasher
 from dashkit.errors import ConfigError
 from dashkit.state import AuditEvent, SavedView
 
@@ -300,22 +302,69 @@ def test_saved_views_belong_to_their_user(admin_app):
         saved.status_code == 303
         and saved.headers["Location"] == "/admin/list_orders/?sort=-total&f.paid=1"
     )
-    html = client.get("/admin/list_orders/").get_data(as_text=True)
+    menu = client.get("/admin/list_orders/views", headers={"HX-Request": "true"})
+    html = menu.get_data(as_text=True)
     assert 'href="/admin/list_orders/?sort=-total&amp;f.paid=1">Paid, biggest first</a>' in html
     other = signed_in(admin_app, "vera")
-    assert "Paid, biggest first" not in other.get("/admin/list_orders/").get_data(as_text=True)
+    other_menu = other.get("/admin/list_orders/views").get_data(as_text=True)
+    assert "Paid, biggest first" not in other_menu and "No saved views yet." in other_menu
     with admin_app.state_session() as session:
         view_id = session.scalars(sa.select(SavedView.id)).one()
     stolen = other.post(
-        f"/admin/list_orders/views/{view_id}/delete",
-        data={"csrf_token": csrf_of(other.get("/admin/list_orders/").get_data(as_text=True))},
+        f"/admin/list_orders/views/{view_id}/delete", data={"csrf_token": csrf_of(other_menu)}
     )
     assert stolen.status_code == 404
     deleted = client.post(
         f"/admin/list_orders/views/{view_id}/delete", data={"csrf_token": csrf_of(html)}
     )
-    assert deleted.status_code == 303
-    assert "Paid, biggest first</a>" not in client.get("/admin/list_orders/").get_data(as_text=True)
+    assert deleted.status_code == 303 and deleted.headers["Location"] == "/admin/list_orders/"
+    menu = client.get("/admin/list_orders/views", headers={"HX-Request": "true"})
+    assert "Paid, biggest first</a>" not in menu.get_data(as_text=True)
+
+
+def test_the_views_menu_loads_its_body_when_opened(admin_app):
+    client = signed_in(admin_app)
+    page = client.get("/admin/list_orders/?f.paid=1&sort=-total").get_data(as_text=True)
+    views_url = "/admin/list_orders/views?query=f.paid%3D1%26sort%3D-total"
+    assert (
+        f'<details class="panel views-menu" hx-get="{views_url}" hx-trigger="toggle once"' in page
+    )
+    assert f'<a href="{views_url}">Saved views…</a>' in page  # without JavaScript
+    assert "Name this view" not in page
+    fragment = client.get(views_url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<ul class="saved-views">') and "<h1>" not in fragment
+    assert 'name="query" value="sort=-total&amp;f.paid=1" data-current-query' in fragment
+    full = client.get(views_url).get_data(as_text=True)
+    assert "<h1>Orders: saved views</h1>" in full and 'class="sidebar admin-nav"' in full
+    assert 'name="query" value="sort=-total&amp;f.paid=1">' in full  # no script rewrites it
+    assert 'href="/admin/list_orders/?sort=-total&amp;f.paid=1">Back to the list</a>' in full
+
+
+def test_the_views_page_needs_the_models_view_permission(admin_app):
+    assert admin_app.test_client().get("/admin/list_orders/views").status_code == 303
+    with admin_app.state_session() as session:
+        create_user(session, "nora", PASSWORD, [], hasher=PasswordHasher(n=FAST_N))
+    nobody = signed_in(admin_app, "nora")
+    forbidden = nobody.get("/admin/list_orders/views", headers={"HX-Request": "true"})
+    assert forbidden.status_code == 403
+    assert signed_in(admin_app, "vera").get("/admin/list_orders/views").status_code == 200
+
+
+def test_a_list_page_reads_no_saved_views(admin_app):
+    client = signed_in(admin_app)
+    state_engine = admin_app.extensions["db"].state_engine
+    seen: list[str] = []
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(state_engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/admin/list_orders/?sort=-total").status_code == 200
+    finally:
+        sa.event.remove(state_engine, "before_cursor_execute", listener)
+    assert seen, "the listener saw the page's session lookup"
+    assert not [statement for statement in seen if "dashkit_saved_views" in statement]
 
 
 def count_queries(engine: sa.Engine, client, url: str) -> int:
