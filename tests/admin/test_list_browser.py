@@ -1,5 +1,6 @@
 """The list page in Chromium, with JavaScript on (htmx swaps) and off (plain pages):
-sign in, live search, sort, filter, page, bulk delete, export; screenshots of the main screens."""
+sign in, live search, sort, filter, saved views, page, bulk delete, export; screenshots of the
+main screens."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from list_app import PASSWORD, make_admin_app
 from list_models import ListBase, Order, seed
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
+
+from dashkit.state import SavedView, User
 
 pytestmark = pytest.mark.browser
 
@@ -48,6 +51,16 @@ def sign_in(page: Page, base: str) -> None:
     page.fill("input[name=password]", PASSWORD)
     page.click("form button[type=submit]")
     expect(page.locator("h1")).to_have_text("Orders")
+
+
+def open_saved_views(page: Page, javascript: bool) -> None:
+    """Open the list's Views menu (its body loads then); without JavaScript, follow its link."""
+    page.click("details.views-menu > summary")
+    if javascript:
+        expect(page.locator("details.views-menu .save-view")).to_be_visible()
+    else:
+        page.click("details.views-menu a:has-text('Saved views…')")
+        expect(page.locator("h1")).to_have_text("Orders: saved views")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
@@ -89,9 +102,7 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
         first_row = page.locator("#results tbody tr").first
         expect(first_row.locator("td.row-edit a")).to_have_text("Edit")
         if javascript:  # the swapped-in rows get their pencils too
-            expect(
-                first_row.locator("a.cell-edit[aria-label^='Edit Total of ']")
-            ).to_have_count(1)
+            expect(first_row.locator("a.cell-edit[aria-label^='Edit Total of ']")).to_have_count(1)
         else:
             assert page.locator("#results .cell-edit").count() == 0
         page.click("summary:has-text('Filters')")
@@ -107,6 +118,28 @@ def test_list_flow(shop, live_server, browser, artifacts_dir: Path, javascript: 
             cell.strip() == "yes"
             for cell in page.locator("#results tbody td.boolean").all_inner_texts()
         )
+
+        # save this state as a view, follow it from a plain list, delete it
+        open_saved_views(page, javascript)
+        page.fill("#view-name", "Paid Smiths")
+        page.screenshot(path=artifacts_dir / f"admin-views-{mode}.png")
+        page.click(".save-view button[type=submit]")
+        expect(page.locator("#messages")).to_contain_text("Saved the view 'Paid Smiths'.")
+        for argument in ("q=smith", "sort=total", r"f\.paid=1"):
+            expect(page).to_have_url(re.compile(argument))
+        page.goto(f"{base}/admin/list_orders/")
+        open_saved_views(page, javascript)
+        page.click(".saved-views a:has-text('Paid Smiths')")
+        for argument in ("q=smith", "sort=total", r"f\.paid=1"):
+            expect(page).to_have_url(re.compile(argument))
+        expect(page.locator("#results tbody td:nth-child(4)").first).to_have_text(
+            re.compile("Smith$")
+        )
+        open_saved_views(page, javascript)
+        page.click("button[aria-label='Delete saved view Paid Smiths']")
+        expect(page.locator("#messages")).to_contain_text("Deleted the view 'Paid Smiths'.")
+        open_saved_views(page, javascript)
+        expect(page.locator(".saved-views")).to_have_text("No saved views yet.")
 
         # keyset pages: forward, then back to the very same rows
         page.goto(f"{base}/admin/list_orders/?sort=-placed_on")
@@ -177,3 +210,24 @@ def test_dark_and_narrow_screens(shop, live_server, browser, artifacts_dir: Path
             page.screenshot(path=artifacts_dir / f"admin-list-{name}.png", full_page=True)
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 420])
+def test_views_menu_screens(shop, live_server, browser, artifacts_dir: Path, width: int):
+    app, _ = shop
+    with app.state_session() as session:
+        ada = session.scalars(sa.select(User.id).where(User.username == "ada")).one()
+        for name, query in [("Paid, biggest first", "f.paid=1&sort=-total"), ("Smiths", "q=smith")]:
+            session.add(SavedView(user_id=ada, model="list_orders", name=name, query_string=query))
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server(app).url)
+        open_saved_views(page, javascript=True)
+        menu = page.locator("details.views-menu > .panel-body")
+        expect(menu.locator(".saved-views li")).to_have_count(2)
+        box = menu.bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width
+        page.screenshot(path=artifacts_dir / f"admin-views-menu-{width}.png")
+    finally:
+        context.close()
