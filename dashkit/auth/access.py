@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from dashkit.auth.next_url import safe_next_url
 from dashkit.auth.permissions import grants
 from dashkit.http import Request, Response, json_response, redirect
-from dashkit.state import User
+from dashkit.auth.signed_in import SignedInUser
 from dashkit.templating import render
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,9 +41,9 @@ def holds_all(request: Request, patterns: Iterable[str]) -> bool:
     return all(grants(granted, pattern) for pattern in patterns)
 
 
-def require_login(request: Request) -> User:
+def require_login(request: Request) -> SignedInUser:
     """The signed-in user; otherwise stop with a login redirect or 401."""
-    user: User | None = request.user
+    user: SignedInUser | None = request.user
     if user is None:
         raise HTTPException(response=login_challenge(request))
     return user

@@ -15,12 +15,12 @@ from dashkit.auth.messages import flashes_as_toast, pop_flashes
 from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
 from dashkit.auth.permissions import RoleCatalog
 from dashkit.auth.sessions import Session, SessionSettings, SessionStore
+from dashkit.auth.signed_in import SignedInUser, load_signed_in_user
 from dashkit.auth.throttle import LoginThrottle
 from dashkit.auth.views import blueprint
 from dashkit.config import Config
 from dashkit.errors import ConfigError
 from dashkit.http import Request, Response
-from dashkit.state import User
 
 if TYPE_CHECKING:
     from dashkit.app import App, Handler
@@ -78,22 +78,25 @@ def _session_middleware(request: Request, call_next: Handler) -> Response:
     return response
 
 
-def _current_user(request: Request) -> User | None:
+def _current_user(request: Request) -> SignedInUser | None:
     if is_token_authenticated(request):
         token = bearer_token(request.headers.get("Authorization"))
-        return user_for_token(request.state_db, token) if token else None
+        user = user_for_token(request.state_db, token) if token else None
+        return SignedInUser.of(user) if user is not None else None
     session: Session = request.session
     if session.user_id is None:
         return None
-    user = request.state_db.get(User, session.user_id)
-    if user is None or not user.is_active:
+    found = session.user
+    if found is None or found.id != session.user_id:  # signed in during this request
+        found = load_signed_in_user(request.state_db, session.user_id)
+    if found is None or not found.is_active:
         get_auth(request.app).sessions.end(request)
         return None
-    return user
+    return found
 
 
 def _granted_patterns(request: Request) -> frozenset[str]:
-    user: User | None = request.user
+    user: SignedInUser | None = request.user
     if user is None:
         return frozenset()
     return get_auth(request.app).roles.patterns_for(request.state_db, user.roles or ())

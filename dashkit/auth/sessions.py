@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session as DbSession
 
 from dashkit.auth.csrf import derive_csrf_token, is_token_authenticated
+from dashkit.auth.signed_in import SignedInUser, columns
 from dashkit.config import Config
 from dashkit.http import Request, Response
 from dashkit.state import User, UserSession, utcnow
@@ -52,6 +53,38 @@ class SessionSettings:
         )
 
 
+@dataclass(slots=True)
+class SessionRecord:
+    """A row of `dashkit_sessions` as plain values; `SessionStore.save` writes it back."""
+
+    id_hash: str
+    user_id: int | None
+    data: dict[str, Any] | None
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str
+    client_address: str
+
+
+RECORD_FIELDS = tuple(field.name for field in fields(SessionRecord))
+USER_PREFIX = "user__"
+SESSIONS, USERS = UserSession.__table__, User.__table__
+LOAD_SESSION = (
+    sa.select(*(SESSIONS.c[name] for name in RECORD_FIELDS), *columns(USER_PREFIX))
+    .select_from(SESSIONS.outerjoin(USERS, USERS.c.id == SESSIONS.c.user_id))
+    .where(SESSIONS.c.id_hash == sa.bindparam("id_hash"))
+)
+"""The session and its user's snapshot in one query, built once."""
+INSERT_SESSION = sa.insert(SESSIONS)
+UPDATE_SESSION = (
+    sa.update(SESSIONS)
+    .where(SESSIONS.c.id_hash == sa.bindparam("key"))
+    .values({name: sa.bindparam(name) for name in ("user_id", "data", "last_seen_at", "expires_at")})
+)
+
+
 class Session(MutableMapping[str, Any]):
     """`request.session`: a dict of JSON values, written back only when it changed.
 
@@ -61,14 +94,14 @@ class Session(MutableMapping[str, Any]):
 
     def __init__(
         self,
-        record: UserSession | None = None,
+        record: SessionRecord | None = None,
         session_id: str | None = None,
-        user: User | None = None,
+        user: SignedInUser | None = None,
     ):
         self._record = record
         self._id = session_id
-        # held so that the identity map (weakly referencing) still has it for `request.user`
-        self._user = user
+        self.user = user
+        """The session's user as the request found them (None when anonymous)."""
         self._data: dict[str, Any] = dict(record.data or {}) if record is not None else {}
         self._stored = record is not None
         self.modified = False
@@ -106,13 +139,6 @@ class SessionStore:
     def __init__(self, settings: SessionSettings, secret_key: str):
         self.settings = settings
         self._secret_key = secret_key
-        # built once: the session's user comes in the same query, so `request.user` then
-        # finds it in the identity map
-        self._load_statement = (
-            sa.select(UserSession, User)
-            .outerjoin(User, User.id == UserSession.user_id)
-            .where(UserSession.id_hash == sa.bindparam("id_hash"))
-        )
 
     # -- reading ---------------------------------------------------------------------
 
@@ -128,13 +154,21 @@ class SessionStore:
         if not session_id or len(session_id) > 128:
             return Session()
         db: DbSession = request.state_db
-        found = db.execute(self._load_statement, {"id_hash": hash_session_id(session_id)}).first()
+        found = (
+            db.connection()
+            .execute(LOAD_SESSION, {"id_hash": hash_session_id(session_id)})
+            .mappings()
+            .first()
+        )
         if found is None:
             return Session()
-        record, user = found
+        record = SessionRecord(**{name: found[name] for name in RECORD_FIELDS})
         if record.expires_at <= utcnow():
             _delete_row(db, record.id_hash)
             return Session()
+        user = None
+        if found[USER_PREFIX + "id"] is not None:
+            user = SignedInUser.from_values(found, USER_PREFIX)
         return Session(record, session_id, user)
 
     def csrf_token(self, request: Request) -> str:
@@ -208,14 +242,16 @@ class SessionStore:
         now = utcnow()
         if session.modified:
             record.data = dict(session._data)
-        if session.modified or not session._stored or now - record.last_seen_at > TOUCH_INTERVAL:
-            record.last_seen_at = now
-            record.expires_at = expiry(record, self.settings)
-        if not session._stored:
-            db.add(record)
+        if session._stored and not session.modified and now - record.last_seen_at <= TOUCH_INTERVAL:
+            return
+        record.last_seen_at = now
+        record.expires_at = expiry(record, self.settings)
+        if session._stored:
+            db.execute(UPDATE_SESSION, {"key": record.id_hash, **asdict(record)})
+        else:
+            db.execute(INSERT_SESSION, asdict(record))
             session._stored = True
             self._set_cookie(request, response, session._id or "")
-        db.flush()
         session.modified = False
 
     # -- internals -----------------------------------------------------------------
@@ -225,12 +261,14 @@ class SessionStore:
             return
         now = utcnow()
         session._id = secrets.token_urlsafe(ID_BYTES)
-        session._record = UserSession(
+        session._record = SessionRecord(
             id_hash=hash_session_id(session._id),
+            user_id=None,
             data={},
             csrf_token=secrets.token_hex(16),
             created_at=now,
             last_seen_at=now,
+            expires_at=now,
             user_agent=(request.user_agent.string or "")[:255],
             client_address=(request.remote_addr or "")[:45],
         )
@@ -271,6 +309,6 @@ def _delete_row(db: DbSession, id_hash: str) -> None:
     db.execute(sa.delete(UserSession).where(UserSession.id_hash == id_hash))
 
 
-def expiry(record: UserSession, settings: SessionSettings) -> datetime:
+def expiry(record: SessionRecord, settings: SessionSettings) -> datetime:
     """When `record` ends unless another request comes first."""
     return min(record.last_seen_at + settings.idle_timeout, record.created_at + settings.lifetime)

@@ -19,6 +19,7 @@ from dashkit.auth.passwords import (
     check_password_policy,
 )
 from dashkit.auth.sessions import delete_user_sessions
+from dashkit.auth.signed_in import SignedInUser
 from dashkit.errors import DashkitError
 from dashkit.state import User, utcnow
 
@@ -121,7 +122,7 @@ def end_sessions(db: Session, user: User) -> None:
 def record_user_event(
     target: Request | Session,
     action: str,
-    user: User,
+    user: User | SignedInUser,
     summary: str,
     changes: Mapping[str, tuple[Any, Any]] | None = None,
 ) -> None:

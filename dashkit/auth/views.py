@@ -9,6 +9,7 @@ from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
+from dashkit.auth.signed_in import SignedInUser
 from dashkit.auth.users import (
     UserError,
     authenticate,
@@ -19,7 +20,7 @@ from dashkit.auth.users import (
 from dashkit.errors import UrlBuildError
 from dashkit.http import Request, Response, redirect
 from dashkit.routing import Blueprint
-from dashkit.state import utcnow
+from dashkit.state import User, utcnow
 from dashkit.templating import render
 
 blueprint = Blueprint("auth", __name__)
@@ -56,7 +57,7 @@ def login(request: Request) -> Response:
     auth.sessions.purge_expired(db)
     user.last_login_at = utcnow()
     auth.sessions.login(request, user.id)
-    request.__dict__["user"] = user
+    request.__dict__["user"] = SignedInUser.of(user)
     request.__dict__.pop("permissions", None)
     record_user_event(request, "sign_in", user, f"{user.username} signed in")
     return redirect(next_url or home_url(request))
@@ -82,7 +83,7 @@ def account(request: Request) -> Response:
 @blueprint.route("/account/password", methods=("POST",))
 def change_password(request: Request) -> Response:
     """Change one's own password; every other session of the account ends."""
-    user = require_login(request)
+    user = request.state_db.get(User, require_login(request).id)
     auth = get_auth(request.app)
     current = request.form.get("current_password", "")
     new = request.form.get("new_password", "")

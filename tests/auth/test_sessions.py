@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from dashkit.auth import find_user, get_auth, has_permission, set_roles
 from dashkit.auth import sessions as sessions_module
 from dashkit.auth.sessions import hash_session_id
 from dashkit.state import UserSession, utcnow
@@ -142,3 +144,53 @@ def test_error_responses_start_no_session(auth_app):
     assert response.status_code == 400 and "Set-Cookie" not in response.headers
     with auth_app.state_session() as db:
         assert db.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 0
+
+
+def test_request_user_is_a_read_only_snapshot_read_with_the_session(auth_app):
+    seen = {}
+
+    @auth_app.route("/me")
+    def me(request):
+        seen["user"] = request.user
+        return {"may_delete": has_permission(request, "order.delete")}
+
+    client = auth_app.test_client()
+    log_in(client, "vera")
+    statements = []
+    engine = auth_app.extensions["db"].state_engine
+    listener = lambda *args: statements.append(args[2])
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/me").json == {"may_delete": False}
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert len(statements) == 1  # the session with its user, and nothing else
+    user = seen["user"]
+    assert (user.username, user.roles, user.is_active) == ("vera", ("viewer",), True)
+    assert not hasattr(user, "password_hash")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        user.roles = ("admin",)
+
+
+def test_a_role_change_counts_from_the_next_request(auth_app, auth_client):
+    log_in(auth_client, "vera")
+    assert auth_client.get("/orders/delete").status_code == 403
+    with auth_app.state_session() as db:
+        set_roles(db, find_user(db, "vera"), ["admin"])
+    assert auth_client.get("/orders/delete").json == {"done": "delete"}
+
+
+def test_signing_in_during_a_request_makes_that_user_the_requests_user(auth_app):
+    @auth_app.route("/switch", methods=("POST",))
+    def switch(request):
+        ada = find_user(request.state_db, "ada")
+        get_auth(request.app).sessions.login(request, ada.id)
+        return {"user": request.user.username, "may_delete": has_permission(request, "order.delete")}
+
+    client = auth_app.test_client()
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    assert client.post("/switch", data={"csrf_token": token}).json == {
+        "user": "ada",
+        "may_delete": True,
+    }
+    assert client.get("/orders/delete").json == {"done": "delete"}
