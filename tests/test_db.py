@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from dashkit import App, ConfigError
 from dashkit.auth import create_user, init_auth, login_required
@@ -188,6 +188,42 @@ def test_read_rows_runs_in_the_requests_transaction(database_url: str) -> None:
     app.test_client().post("/flushed")
     assert [tuple(row) for row in seen["rows"]] == [("not committed yet", 1)]
     assert note_texts(app) == []
+
+
+def test_a_write_in_plain_sql_is_committed(database_url: str) -> None:
+    app = make_app(database_url)
+
+    @app.route("/raw", methods=["POST"])
+    def raw(request):  # no ORM object: only the connection knows a row was written
+        request.db.execute(sa.text("INSERT INTO notes (text) VALUES ('written in SQL')"))
+        return "ok"
+
+    assert app.test_client().post("/raw").status_code == 200
+    assert note_texts(app) == ["written in SQL"]
+
+
+def test_a_request_that_only_read_sqlite_skips_the_commit(tmp_path, monkeypatch) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'notes.sqlite'}")
+    client = app.test_client()
+    commits = []
+    commit = Session.commit
+    monkeypatch.setattr(Session, "commit", lambda session: commits.append(1) or commit(session))
+    assert client.get("/notes").json == {"texts": []}
+    assert commits == []
+    client.post("/notes", data={"text": "kept"})
+    assert len(commits) == 1 and note_texts(app) == ["kept"]
+
+
+def test_a_session_with_commit_listeners_is_always_committed(tmp_path) -> None:
+    app = make_app(f"sqlite:///{tmp_path / 'notes.sqlite'}")
+    seen = []
+    listener = lambda session: seen.append(session)
+    sa.event.listen(Session, "before_commit", listener)
+    try:
+        assert app.test_client().get("/notes").status_code == 200
+    finally:
+        sa.event.remove(Session, "before_commit", listener)
+    assert len(seen) == 1
 
 
 def test_state_db_is_the_data_session_when_the_urls_match(tmp_path) -> None:

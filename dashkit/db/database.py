@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -180,11 +181,29 @@ def transaction_scope(request: Request, call_next: Handler) -> Response:
         return response
     try:
         for session in _request_sessions(request):
-            session.commit()
+            if _has_work_to_commit(session):
+                session.commit()
     except Exception:
         _rollback(request)
         raise
     return response
+
+
+def _has_work_to_commit(session: Session) -> bool:
+    """False for a session that only read from SQLite, where a commit would do nothing.
+
+    pysqlite opens a transaction only before a statement that writes, so its connection
+    tells whether one is open; other drivers open one for every read, and always commit.
+    A session with commit listeners is always committed, so they all run.
+    """
+    if session.get_transaction() is None:
+        return False
+    if session.new or session.dirty or session.deleted:
+        return True
+    if session.dispatch.before_commit or session.dispatch.after_commit:
+        return True
+    dbapi_connection = session.connection().connection.dbapi_connection
+    return not isinstance(dbapi_connection, sqlite3.Connection) or dbapi_connection.in_transaction
 
 
 def _rollback(request: Request) -> None:
