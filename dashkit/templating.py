@@ -94,12 +94,18 @@ class Templates:
     ) -> str:
         """Render template `name` (or only its `block`) with the request's context to text."""
         template = self.environment.get_template(name)
-        context = self.context(request, values)
-        if block is None:
-            return template.render(context)
-        if block not in template.blocks:
+        if block is not None and block not in template.blocks:
             raise KeyError(f"template {name!r} has no block {block!r}")
-        return "".join(template.blocks[block](template.new_context(context)))
+        # The environment's globals go in first, as Jinja2 would put them: left to it, it
+        # copies them out of a ChainMap on every render (more than a small page's own work).
+        context = template.new_context(
+            {**self.environment.globals, **self.context(request, values)}, shared=True
+        )
+        render = template.root_render_func if block is None else template.blocks[block]
+        try:
+            return "".join(render(context))
+        except Exception:  # noqa: BLE001 - raised again, its traceback pointing into the template
+            self.environment.handle_exception()
 
 
 def render(

@@ -150,6 +150,36 @@ def test_context_processors_add_variables_and_the_view_wins(app: App, client, te
     assert client.get("/").text == "ada light"
 
 
+def test_environment_globals_reach_pages_and_blocks_and_the_view_wins(
+    app: App, client, templates: Path
+):
+    write(
+        templates,
+        "g.html",
+        "{{ site }} {{ theme }}{% block part %}[{{ site }} {{ theme }}]{% endblock %}",
+    )
+    app.templates.environment.globals.update(site="shop", theme="dark")
+    app.add_url_rule(
+        "/",
+        "index",
+        lambda request: render(request, "g.html", block=request.args.get("block"), theme="light"),
+    )
+    assert client.get("/").text == "shop light[shop light]"
+    app.templates.environment.globals["site"] = "store"  # changed after the first render
+    assert client.get("/?block=part").text == "[store light]"
+
+
+def test_an_error_in_a_template_is_raised_with_the_template_in_its_traceback(
+    app: App, templates: Path
+):
+    write(templates, "broken.html", "<p>fine</p>\n{{ 1 // zero }}")
+    app.propagate_exceptions = True
+    app.add_url_rule("/", "index", lambda request: render(request, "broken.html", zero=0))
+    with pytest.raises(ZeroDivisionError) as raised:
+        app.test_client().get("/")
+    assert any(str(entry.path).endswith("broken.html") for entry in raised.traceback)
+
+
 def test_app_overrides_a_builtin_template_by_name(app: App, client, templates: Path):
     write(templates, "dashkit/error.html", "custom {{ status }}: {{ error.name }}")
     response = client.get("/missing")
