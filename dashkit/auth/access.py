@@ -16,8 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from dashkit.auth.next_url import safe_next_url
 from dashkit.auth.permissions import grants
-from dashkit.http import Request, Response, json_response, redirect
 from dashkit.auth.signed_in import SignedInUser
+from dashkit.http import Request, Response, json_response, redirect
 from dashkit.templating import render
 
 F = TypeVar("F", bound=Callable[..., Any])

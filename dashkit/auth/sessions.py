@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from dashkit.auth.csrf import derive_csrf_token, is_token_authenticated
 from dashkit.auth.signed_in import SignedInUser, columns
 from dashkit.config import Config
+from dashkit.db import read_state_row
 from dashkit.http import Request, Response
 from dashkit.state import User, UserSession, utcnow
 
@@ -81,7 +82,9 @@ INSERT_SESSION = sa.insert(SESSIONS)
 UPDATE_SESSION = (
     sa.update(SESSIONS)
     .where(SESSIONS.c.id_hash == sa.bindparam("key"))
-    .values({name: sa.bindparam(name) for name in ("user_id", "data", "last_seen_at", "expires_at")})
+    .values(
+        {name: sa.bindparam(name) for name in ("user_id", "data", "last_seen_at", "expires_at")}
+    )
 )
 
 
@@ -153,18 +156,12 @@ class SessionStore:
         session_id = request.cookies.get(self.settings.cookie_name)
         if not session_id or len(session_id) > 128:
             return Session()
-        db: DbSession = request.state_db
-        found = (
-            db.connection()
-            .execute(LOAD_SESSION, {"id_hash": hash_session_id(session_id)})
-            .mappings()
-            .first()
-        )
+        found = read_state_row(request, LOAD_SESSION, {"id_hash": hash_session_id(session_id)})
         if found is None:
             return Session()
         record = SessionRecord(**{name: found[name] for name in RECORD_FIELDS})
         if record.expires_at <= utcnow():
-            _delete_row(db, record.id_hash)
+            _delete_row(request.state_db, record.id_hash)
             return Session()
         user = None
         if found[USER_PREFIX + "id"] is not None:

@@ -1,6 +1,12 @@
 """Databases: engines from URLs, per-request sessions, the state database and its migrations."""
 
-from dashkit.db.database import Database, DatabaseUnavailable, get_database, init_db
+from dashkit.db.database import (
+    Database,
+    DatabaseUnavailable,
+    get_database,
+    init_db,
+    read_state_row,
+)
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine, make_engine
 from dashkit.db.outage import database_error_response, is_unavailable
 from dashkit.db.reads import read_rows
@@ -19,4 +25,5 @@ __all__ = [
     "mask_url",
     "normalise_url",
     "read_rows",
+    "read_state_row",
 ]

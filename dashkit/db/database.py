@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -152,6 +152,25 @@ def get_database(app: App) -> Database:
         return app.extensions["db"]
     except KeyError:
         raise ConfigError("this app has no database: call init_db(app) first") from None
+
+
+def read_state_row(
+    request: Request, statement: sa.Executable, parameters: Mapping[str, Any]
+) -> sa.RowMapping | None:
+    """The first row a read of the state database finds, as a mapping.
+
+    It runs in the request's state session when one is open; otherwise on a connection
+    of its own, given back at once, so a page that reads nothing else from the state
+    database (the session lookup comes on every request) opens no Session for it.
+    """
+    database = get_database(request.app)
+    opened = request.__dict__.get("state_db")
+    if opened is None and database.shared:
+        opened = request.__dict__.get("db")
+    if opened is not None:
+        return opened.connection().execute(statement, parameters).mappings().first()
+    with database.state_engine.connect() as connection:
+        return connection.execute(statement, parameters).mappings().first()
 
 
 def _data_session(request: Request) -> Session:

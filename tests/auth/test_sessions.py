@@ -185,7 +185,10 @@ def test_signing_in_during_a_request_makes_that_user_the_requests_user(auth_app)
     def switch(request):
         ada = find_user(request.state_db, "ada")
         get_auth(request.app).sessions.login(request, ada.id)
-        return {"user": request.user.username, "may_delete": has_permission(request, "order.delete")}
+        return {
+            "user": request.user.username,
+            "may_delete": has_permission(request, "order.delete"),
+        }
 
     client = auth_app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
@@ -194,3 +197,33 @@ def test_signing_in_during_a_request_makes_that_user_the_requests_user(auth_app)
         "may_delete": True,
     }
     assert client.get("/orders/delete").json == {"done": "delete"}
+
+
+def test_the_session_lookup_opens_no_state_session_of_its_own(auth_app):
+    @auth_app.route("/lookup")
+    def lookup(request):
+        return {"user": request.user.username, "opened": "state_db" in request.__dict__}
+
+    client = auth_app.test_client()
+    log_in(client, "vera")
+    assert client.get("/lookup").json == {"user": "vera", "opened": False}
+
+
+def test_the_session_lookup_runs_in_a_state_session_already_open(auth_app):
+    checkouts = []
+    engine = auth_app.extensions["db"].state_engine
+    listener = lambda *args: checkouts.append(1)
+
+    @auth_app.route("/lookup")
+    def lookup(request):
+        request.state_db.connection()
+        checkouts.clear()
+        return {"user": request.user.username, "checkouts": len(checkouts)}
+
+    client = auth_app.test_client()
+    log_in(client, "vera")
+    sa.event.listen(engine, "checkout", listener)
+    try:
+        assert client.get("/lookup").json == {"user": "vera", "checkouts": 0}
+    finally:
+        sa.event.remove(engine, "checkout", listener)
