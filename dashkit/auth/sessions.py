@@ -235,14 +235,14 @@ class SessionStore:
             if session.ended:
                 self._clear_cookie(request, response)
             return
-        db: DbSession = request.state_db
         now = utcnow()
+        if session._stored and not session.modified and now - record.last_seen_at <= TOUCH_INTERVAL:
+            return  # nothing to write: the state database is not even opened
         if session.modified:
             record.data = dict(session._data)
-        if session._stored and not session.modified and now - record.last_seen_at <= TOUCH_INTERVAL:
-            return
         record.last_seen_at = now
         record.expires_at = expiry(record, self.settings)
+        db: DbSession = request.state_db
         if session._stored:
             db.execute(UPDATE_SESSION, {"key": record.id_hash, **asdict(record)})
         else:

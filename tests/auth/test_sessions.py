@@ -199,14 +199,29 @@ def test_signing_in_during_a_request_makes_that_user_the_requests_user(auth_app)
     assert client.get("/orders/delete").json == {"done": "delete"}
 
 
-def test_the_session_lookup_opens_no_state_session_of_its_own(auth_app):
+def test_a_signed_in_page_opens_no_state_session_for_its_lookup(auth_app):
+    opened = []
+
     @auth_app.route("/lookup")
     def lookup(request):
-        return {"user": request.user.username, "opened": "state_db" in request.__dict__}
+        return request.user.username
+
+    @auth_app.teardown_request
+    def note(request, error):  # after the session was saved
+        opened.append("state_db" in request.__dict__)
 
     client = auth_app.test_client()
     log_in(client, "vera")
-    assert client.get("/lookup").json == {"user": "vera", "opened": False}
+    checkouts = []
+    engine = auth_app.extensions["db"].state_engine
+    listener = lambda *args: checkouts.append(1)
+    sa.event.listen(engine, "checkout", listener)
+    try:
+        assert client.get("/lookup").get_data(as_text=True) == "vera"
+    finally:
+        sa.event.remove(engine, "checkout", listener)
+    assert opened[-1] is False  # saving the unchanged session opened no state session either
+    assert len(checkouts) == 1
 
 
 def test_the_session_lookup_runs_in_a_state_session_already_open(auth_app):
