@@ -86,7 +86,7 @@ class ModelAdmin:
         self._check_field_names("formatters", self.formatters)
         self._check_inlines()
         self._check_permissions()
-        self._label_column = next(
+        self.label_column: str | None = next(
             (
                 c.name
                 for c in self.info.columns.values()
@@ -111,8 +111,8 @@ class ModelAdmin:
 
     def row_label(self, row: Any) -> str:
         """How a row is named in links, selections and confirmations: its first text column."""
-        if self._label_column is not None:
-            value = getattr(row, self._label_column, None)
+        if self.label_column is not None:
+            value = getattr(row, self.label_column, None)
             if value:
                 return str(value)
         keys = ", ".join(str(getattr(row, name)) for name in self.info.primary_key)

@@ -8,7 +8,7 @@ feeds the HTML page, the htmx fragment, the count, the export and the JSON API.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -251,6 +251,18 @@ class ListQuery:
         if self._column_names is None:
             return operator.attrgetter(name)
         return operator.itemgetter(self._column_names.index(name))
+
+    def row_labels(self, rows: Sequence[Any]) -> list[str]:
+        """The `row_label` of each row of this query's pages.
+
+        Rows of columns come only with ModelAdmin's own `row_label`: its label column is
+        then read by position, as `reader` reads (by name, it was most of a label's cost).
+        """
+        admin = self.model_admin
+        if self._column_names is None or admin.label_column is None:
+            return [admin.row_label(row) for row in rows]
+        texts = map(self.reader(admin.label_column), rows)
+        return [str(text) if text else admin.row_label(row) for text, row in zip(texts, rows)]
 
     def _sort_expression(self, display: DisplayField) -> sa.ColumnElement[Any]:
         assert display.column is not None

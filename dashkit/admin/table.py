@@ -80,13 +80,17 @@ def table_body(
     *,
     selectable: bool,
     reader: Reader = operator.attrgetter,
+    labels: Callable[[Sequence[Any]], list[str]] | None = None,
 ) -> Markup:
     """The `<tr>` elements of the list's rows; `selectable` adds the bulk-action checkbox.
 
-    `reader(name)` gives the function that reads column `name` from a row (the list
-    query's, which reads rows of columns by position).
+    `reader(name)` gives the function that reads column `name` from a row, and
+    `labels(rows)` the rows' `row_label`s (the list query's, which read rows of columns
+    by position).
     """
-    row_format, sources = _row_plan(model_admin, fields, links, reader, selectable=selectable)
+    if labels is None:
+        labels = lambda rows: list(map(model_admin.row_label, rows))
+    row_format, sources = _row_plan(fields, links, reader, labels, selectable=selectable)
     keys, segments = _keys(model_admin, rows, reader)
     columns = [
         keys if source == KEY else segments if source == SEGMENT else source(rows)
@@ -136,10 +140,10 @@ def table_head(
 
 
 def _row_plan(
-    model_admin: ModelAdmin,
     fields: Sequence[DisplayField],
     links: TableLinks,
     reader: Reader,
+    labels: Callable[[Sequence[Any]], list[str]],
     *,
     selectable: bool,
 ) -> tuple[str, list[ColumnHtml | str]]:
@@ -156,11 +160,10 @@ def _row_plan(
 
     add('<tr data-pk="%s">' if links.editors else "<tr>", *([SEGMENT] if links.editors else []))
     if selectable:
-        label_of = model_admin.row_label
         add(
             '<td class="select"><input type="checkbox" name="pk" value="%s" aria-label="Select %s"></td>',
             KEY,
-            lambda rows: values_html(list(map(label_of, rows))),
+            lambda rows: values_html(labels(rows)),
         )
     for index, field in enumerate(fields):
         html = _column_html(field, reader)

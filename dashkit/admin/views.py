@@ -100,7 +100,13 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "fields": fields,
         "links": links,
         "table_body": table_body(
-            model_admin, page.rows, fields, links, selectable=bool(actions), reader=query.reader
+            model_admin,
+            page.rows,
+            fields,
+            links,
+            selectable=bool(actions),
+            reader=query.reader,
+            labels=query.row_labels,
         ),
         "table_head": table_head(
             fields,
@@ -249,9 +255,10 @@ def autocomplete(request: Request, slug: str, field: str) -> Response:
     text = request.args.get("q") or request.args.get(f"f.{field}", "")
     state = read_list_state(target, MultiDict({"q": text}))
     state.page_size = AUTOCOMPLETE_LIMIT
-    rows = ListQuery(target, state, request).page(request.db).rows
-    key = target.info.primary_key[0]
-    options = [(getattr(row, key), target.row_label(row)) for row in rows]
+    query = ListQuery(target, state, request)
+    rows = query.page(request.db).rows
+    keys = map(query.reader(target.info.primary_key[0]), rows)
+    options = list(zip(keys, query.row_labels(rows)))
     return render(request, "admin/autocomplete.html", options=options)
 
 

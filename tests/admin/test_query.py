@@ -516,3 +516,17 @@ def test_a_row_label_set_on_the_model_admin_itself_reads_model_objects(list_sess
     state = read_list_state(admin, MultiDict({"cols": ["id"]}))
     rows = ListQuery(admin, state, request).page(list_session).rows  # type: ignore[arg-type]
     assert admin.row_label(rows[0]).startswith("order for ")
+    assert ListQuery(admin, state).row_labels(rows) == [admin.row_label(row) for row in rows]
+
+
+def test_row_labels_of_a_page_of_columns_are_the_row_labels(list_session: Session):
+    """A page of columns names its rows by position as `row_label` does by attribute:
+    the first text column, or the model's label and key where that is empty."""
+    list_session.add(Customer(id=900, name=""))
+    list_session.flush()
+    admin = ModelAdmin(Customer)
+    rows = query(admin, sort="-id", size="50").page(list_session).rows
+    labels = query(admin).row_labels(rows)
+    assert labels == [admin.row_label(row) for row in rows]
+    assert labels[0] == "customer 900"
+    assert labels[1:3] == [row.name for row in rows[1:3]]
