@@ -48,7 +48,18 @@ def page_template(request: Request, model_admin: ModelAdmin, name: str) -> Templ
 
 def with_args(url: str, args: MultiDict[str, str] | None) -> str:
     """`url` with query-string arguments (repeated keys kept)."""
-    query = urlencode(list(args.items(multi=True))) if args else ""
+    return with_query(url, encode_args(args))
+
+
+def encode_args(args: MultiDict[str, str] | None) -> str:
+    """Query-string arguments as a query string (repeated keys kept)."""
+    return urlencode(list(args.items(multi=True))) if args else ""
+
+
+def with_query(url: str, *queries: str) -> str:
+    """`url` with query strings appended (empty ones left out): a page of several links
+    with the same arguments encodes them once."""
+    query = "&".join(filter(None, queries))
     return f"{url}?{query}" if query else url
 
 

@@ -16,12 +16,14 @@ from dashkit.admin.list_controls import list_controls
 from dashkit.admin.lookup import (
     admin_of,
     can_write,
+    encode_args,
     fixed_url,
     list_url,
     model_admin_for,
     page_template,
     url_around,
     with_args,
+    with_query,
 )
 from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
@@ -87,15 +89,17 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
     )
     sort_urls = _sort_urls(model_admin, state, fields, base_url)
-    args = state.query_args()  # what the count and the exports are of
+    arguments = encode_args(state.query_args())  # the state without its position, encoded once
     return {
         "model_admin": model_admin,
         "state": state,
         "page": page,
         "current_sort": state.sort or model_admin.default_ordering[0],
-        "count_url": with_args(fixed_url(request, "admin.count", slug=model_admin.slug), args),
-        "export_url": lambda fmt: with_args(
-            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), args
+        "count_url": with_query(
+            fixed_url(request, "admin.count", slug=model_admin.slug), arguments
+        ),
+        "export_url": lambda fmt: with_query(
+            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), arguments
         ),
         "fields": fields,
         "links": links,
@@ -117,7 +121,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "base_url": base_url,
         "current_url": current_url,
-        "pager": _pager(page, state, base_url),
+        "pager": _pager(page, base_url, arguments),
         "sort_urls": sort_urls,
         "list_controls": list_controls(
             model_admin,
@@ -136,18 +140,23 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     }
 
 
-def _pager(page: Page, state: ListState, base_url: str) -> list[tuple[str, str | None, str]]:
-    """The pager's links: (label, URL or None where there is no such page, rel)."""
-    nowhere = {"after": None, "before": None, "last": None}
+def _pager(page: Page, base_url: str, arguments: str) -> list[tuple[str, str | None, str]]:
+    """The pager's links: (label, URL or None where there is no such page, rel).
 
-    def url(enabled: Any, **position: str | None) -> str | None:
-        return with_args(base_url, state.query_args(**{**nowhere, **position})) if enabled else None
+    `arguments` are the state's, encoded; each link adds its position to them.
+    """
+
+    def url(position: str | None) -> str | None:
+        return None if position is None else with_query(base_url, arguments, position)
+
+    def at(name: str, cursor: str | None) -> str | None:
+        return None if cursor is None else urlencode({name: cursor})
 
     return [
-        ("« First", url(not page.is_first), ""),
-        ("‹ Previous", url(page.previous_cursor, before=page.previous_cursor), "prev"),
-        ("Next ›", url(page.next_cursor, after=page.next_cursor), "next"),
-        ("Last »", url(not page.is_last, last="1"), ""),
+        ("« First", url(None if page.is_first else ""), ""),
+        ("‹ Previous", url(at("before", page.previous_cursor)), "prev"),
+        ("Next ›", url(at("after", page.next_cursor)), "next"),
+        ("Last »", url(None if page.is_last else "last=1"), ""),
     ]
 
 

@@ -108,6 +108,31 @@ def test_paging_links_walk_every_row(admin_app):
     assert sorted(seen) == list(range(1, 61)) and len(seen) == 60
 
 
+def test_pager_count_and_export_links_keep_the_state_and_only_the_pager_moves(admin_app):
+    client = signed_in(admin_app)
+    state = "sort=reference&amp;f.paid=1&amp;size=5"  # in the order the list writes them
+    first = client.get("/admin/list_orders/?f.paid=1&sort=reference&size=5").get_data(as_text=True)
+    links = _pager_links(first)
+    assert re.fullmatch(f"/admin/list_orders/\\?{state}&amp;after=[\\w-]+", links["Next ›"])
+    assert links["Last »"] == f"/admin/list_orders/?{state}&amp;last=1"
+    assert f'href="/admin/list_orders/count?{state}"' in first
+    assert f'href="/admin/list_orders/export.csv?{state}"' in first
+    second = client.get(links["Next ›"].replace("&amp;", "&")).get_data(as_text=True)
+    links = _pager_links(second)
+    assert links["« First"] == f"/admin/list_orders/?{state}"
+    assert re.fullmatch(f"/admin/list_orders/\\?{state}&amp;before=[\\w-]+", links["‹ Previous"])
+    assert f'href="/admin/list_orders/count?{state}"' in second, "the count is of every page"
+
+
+def _pager_links(html: str) -> dict[str, str]:
+    """The pager's links by label."""
+    pager = html.split('<nav class="pager"')[1]
+    return {
+        label: href
+        for href, label in re.findall(r'<a class="button" href="([^"]+)"[^>]*>([^<]+)</a>', pager)
+    }
+
+
 def _row_keys(html: str) -> list[str]:
     return [part.split('"')[0] for part in html.split('name="pk" value="')[1:]]
 
