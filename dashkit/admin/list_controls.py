@@ -93,7 +93,7 @@ def _filter(spec: FilterSpec, raw: RawValues, autocomplete_url: Callable[[str], 
         parts.append(
             f'<label class="sr-only" for="f-{name}">{label} (key)</label>'
             f'<input id="f-{name}" name="f.{name}" value="{_first(raw, "eq")}"'
-            f' list="f-{name}-options" placeholder="Type to search…" autocomplete="off"'
+            f' list="f-{name}-options" placeholder="Type to search&hellip;" autocomplete="off"'
             f' hx-get="{url}" hx-trigger="input changed delay:300ms, focus once"'
             f' hx-target="#f-{name}-options" hx-push-url="false">'
             f'<datalist id="f-{name}-options"></datalist>'

@@ -9,6 +9,10 @@ converted by one call (`str` over fifty integers). Every text is escaped as
 `markupsafe.escape` would, as in an autoescaped template; the text of numbers, dates and
 booleans, which holds no character HTML treats specially, is left as it is.
 
+The table's own HTML is ASCII (marks and dashes are character references): a page whose
+text is all ASCII is stored one byte a character, and encoding it for the response is a
+copy, many times quicker than for a page holding a single wider character.
+
 Cells carry no editor links: an editable column's header holds its editor URL around the
 row key, each row its key (`data-pk`), and `static/js/admin.js` adds the cell pencils.
 Without JavaScript a row is edited through its own edit form, which every row links to.
@@ -124,7 +128,7 @@ def table_head(
         mark = ""
         if field.name == sorted_name:
             attributes += f' aria-sort="{"descending" if descending else "ascending"}"'
-            mark = "▼" if descending else "▲"
+            mark = "&#9660;" if descending else "&#9650;"  # ▼ ▲
         label = html_text(field.label)
         if field.name in sort_urls:
             url = html_text(sort_urls[field.name])
@@ -178,7 +182,7 @@ def _row_plan(
         elif field.name in links.related:
             add(f'<td class="{kind}">%s</td>', _foreign_key(field, links, reader, html))
         elif field.name in links.editors:
-            add(f'<td class="{kind}">%s</td>', _or(html, "—"))
+            add(f'<td class="{kind}">%s</td>', _or(html, "&mdash;"))
         else:
             add(f'<td class="{kind}">%s</td>', html)
     if links.edit is not None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_plus, urlencode
 
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
@@ -143,6 +144,8 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
 def _pager(page: Page, base_url: str, arguments: str) -> list[tuple[str, str | None, str]]:
     """The pager's links: (label, URL or None where there is no such page, rel).
 
+    The labels' arrows are character references, keeping the table's HTML ASCII (table.py).
+
     `arguments` are the state's, encoded; each link adds its position to them.
     """
 
@@ -153,10 +156,10 @@ def _pager(page: Page, base_url: str, arguments: str) -> list[tuple[str, str | N
         return None if cursor is None else urlencode({name: cursor})
 
     return [
-        ("« First", url(None if page.is_first else ""), ""),
-        ("‹ Previous", url(at("before", page.previous_cursor)), "prev"),
-        ("Next ›", url(at("after", page.next_cursor)), "next"),
-        ("Last »", url(None if page.is_last else "last=1"), ""),
+        (Markup("&laquo; First"), url(None if page.is_first else ""), ""),
+        (Markup("&lsaquo; Previous"), url(at("before", page.previous_cursor)), "prev"),
+        (Markup("Next &rsaquo;"), url(at("after", page.next_cursor)), "next"),
+        (Markup("Last &raquo;"), url(None if page.is_last else "last=1"), ""),
     ]
 
 
