@@ -211,7 +211,12 @@ def _literal(html: str) -> str:
 
 def _or(column: ColumnHtml, empty: str) -> ColumnHtml:
     """A column whose empty cells say `empty`."""
-    return lambda rows: [html or empty for html in column(rows)]
+
+    def cells(rows: Sequence[Any]) -> list[str]:
+        html = column(rows)
+        return html if all(html) else [text or empty for text in html]  # mostly none is empty
+
+    return cells
 
 
 def _foreign_key(
