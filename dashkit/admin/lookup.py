@@ -14,6 +14,7 @@ from dashkit.auth import has_permission, require_permission
 from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
+    from dashkit.admin.display import DisplayField
     from dashkit.admin.options import ModelAdmin
     from dashkit.admin.registry import Admin
     from dashkit.app import App
@@ -123,6 +124,18 @@ def list_url(
     request: Request, model_admin: ModelAdmin, args: MultiDict[str, str] | None = None
 ) -> str:
     return with_args(fixed_url(request, "admin.list", slug=model_admin.slug), args)
+
+
+def link_target(
+    request: Request, admin: Admin, model_admin: ModelAdmin, field: DisplayField
+) -> ModelAdmin | None:
+    """The registered ModelAdmin a foreign-key column points to, if the user may view it."""
+    if field.column is None or field.column.relation is None or field.relations:
+        return None
+    target = admin.for_model(model_admin.info.relations[field.column.relation].target)
+    if target is None or not has_permission(request, target.permission("view")):
+        return None
+    return target
 
 
 def can_write(request: Request, model_admin: ModelAdmin, verb: str, endpoint: str) -> bool:

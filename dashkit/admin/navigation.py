@@ -52,7 +52,7 @@ class Navigation:
             for model_admin in self._model_admins.values():
                 if grants(granted, model_admin.permission("view")):
                     groups.setdefault(model_admin.category, []).append(model_admin)
-            _keep(self._groups, granted, groups)
+            keep(self._groups, granted, groups)
         return groups
 
     def sidebar(self, request: Request, current_slug: str | None = None) -> Markup:
@@ -64,7 +64,7 @@ class Navigation:
         html = self._sidebars.get(key)
         if html is None:
             html = self._draw(request, current_slug)
-            _keep(self._sidebars, key, html)
+            keep(self._sidebars, key, html)
         return html
 
     def _draw(self, request: Request, current_slug: str | None) -> Markup:
@@ -80,7 +80,8 @@ class Navigation:
         return Markup("".join(parts))
 
 
-def _keep(kept: dict[K, V], key: K, value: V) -> None:
+def keep(kept: dict[K, V], key: K, value: V) -> None:
+    """Keep `value` under `key`, forgetting everything kept once there are `KEPT` keys."""
     if len(kept) >= KEPT:
         kept.clear()
     kept[key] = value

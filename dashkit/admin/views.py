@@ -11,24 +11,24 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
-from dashkit.admin.form_data import editable_cells
 from dashkit.admin.keys import encode_pk, pk_of
+from dashkit.admin.list_access import ListAccess, list_access
 from dashkit.admin.list_controls import list_controls
 from dashkit.admin.lookup import (
     admin_of,
     can_write,
     encode_args,
     fixed_url,
+    link_target,
     list_url,
     model_admin_for,
     page_template,
-    url_around,
     with_args,
     with_query,
 )
 from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
-from dashkit.admin.table import TableLinks, table_body, table_head
+from dashkit.admin.table import TableLinks, UrlParts, table_body, table_head
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url, redirect
@@ -74,20 +74,13 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
     base_url = list_url(request, model_admin)
     current_url = with_args(base_url, state.location_args())
-    actions = {
-        name: action
-        for name, action in model_admin.bulk_actions.items()
-        if has_permission(request, model_admin.permission(action.verb))
-    }
+    access = list_access(request, model_admin, base_url)
+    actions = access.actions
     links = TableLinks(
-        detail=url_around(request, "admin.detail", "pk", slug=model_admin.slug),
-        related=_related_links(request, model_admin, fields),
-        editors=_editor_links(request, model_admin, fields, current_url, base_url),
-        edit=(
-            url_around(request, "admin.edit", "pk", slug=model_admin.slug)
-            if can_write(request, model_admin, "change", "admin.edit")
-            else None
-        ),
+        detail=access.detail,
+        related=access.related,
+        editors=_editor_links(access, fields, current_url, base_url),
+        edit=access.edit,
     )
     sort_urls = _sort_urls(model_admin, state, fields, base_url)
     arguments = encode_args(state.query_args())  # the state without its position, encoded once
@@ -135,8 +128,8 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         "admin_url": lambda endpoint, **values: fixed_url(
             request, endpoint, slug=model_admin.slug, **values
         ),  # this model's pages, by endpoint and names from its options
-        "can_export": has_permission(request, model_admin.permission("export")),
-        "can_add": can_write(request, model_admin, "add", "admin.create"),
+        "can_export": access.can_export,
+        "can_add": access.can_add,
         "page_title": model_admin.label_plural.capitalize(),
     }
 
@@ -164,35 +157,15 @@ def _pager(page: Page, base_url: str, arguments: str) -> list[tuple[str, str | N
 
 
 def _editor_links(
-    request: Request,
-    model_admin: ModelAdmin,
-    fields: list[DisplayField],
-    current_url: str,
-    base_url: str,
-) -> dict[str, tuple[str, str]]:
+    access: ListAccess, fields: list[DisplayField], current_url: str, base_url: str
+) -> dict[str, UrlParts]:
     """The in-place editor of each editable shown column, coming back to this list."""
-    editable = editable_cells(request, model_admin)
     back = "" if current_url == base_url else "?" + urlencode({"next": current_url})
     links = {}
     for field in fields[1:]:  # the first column links to the row's page
-        if field.name in editable:
-            before, after = url_around(
-                request, "admin.edit_cell", "pk", slug=model_admin.slug, name=field.name
-            )
+        if field.name in access.editors:
+            before, after = access.editors[field.name]
             links[field.name] = (before, after + back)
-    return links
-
-
-def _related_links(
-    request: Request, model_admin: ModelAdmin, fields: list[DisplayField]
-) -> dict[str, tuple[str, str]]:
-    """The detail page each foreign-key column links to, where the user may view it."""
-    admin = admin_of(request)
-    links = {}
-    for field in fields:
-        target = _link_target(request, admin, model_admin, field)
-        if target is not None:
-            links[field.name] = url_around(request, "admin.detail", "pk", slug=target.slug)
     return links
 
 
@@ -210,18 +183,6 @@ def _sort_urls(
             value = f"-{field.name}" if current == (field.name, False) else field.name
             urls[field.name] = f"{others}{joiner}sort={quote_plus(value)}"
     return urls
-
-
-def _link_target(
-    request: Request, admin: Admin, model_admin: ModelAdmin, field: DisplayField
-) -> ModelAdmin | None:
-    """The registered ModelAdmin a foreign-key column points to, if the user may view it."""
-    if field.column is None or field.column.relation is None or field.relations:
-        return None
-    target = admin.for_model(model_admin.info.relations[field.column.relation].target)
-    if target is None or not has_permission(request, target.permission("view")):
-        return None
-    return target
 
 
 def list_view(request: Request, slug: str) -> Response:
@@ -294,7 +255,7 @@ def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[s
     admin = admin_of(request)
     fields = [model_admin.field(name) for name in model_admin.info.columns]
     links = {
-        field.name: _link_target(request, admin, model_admin, field) for field in fields if field
+        field.name: link_target(request, admin, model_admin, field) for field in fields if field
     }
     return {
         "model_admin": model_admin,
