@@ -96,10 +96,12 @@ class ListState:
 
 def read_list_state(model_admin: ModelAdmin, args: MultiDict[str, str]) -> ListState:
     """Parse list arguments, keeping only names the ModelAdmin allows."""
+    # each name's first value: MultiDict.get builds an HTTP error for every name not given
+    given = args.to_dict()
     state = ListState(page_size=model_admin.page_size)
-    state.search = args.get("q", "").strip()[:200]
+    state.search = given.get("q", "").strip()[:200]
     state.filters, state.notices = parse_filters(model_admin.filters, args)
-    sort = args.get("sort", "").strip()
+    sort = given.get("sort", "").strip()
     if sort:
         name = sort.lstrip("-")
         field_ = model_admin.fields.get(name)
@@ -117,16 +119,16 @@ def read_list_state(model_admin: ModelAdmin, args: MultiDict[str, str]) -> ListS
         state.custom_columns = bool(state.columns) and state.columns != known
     if not state.columns:
         state.columns = known
-    size = args.get("size", "")
+    size = given.get("size", "")
     if size:
         if size.isdigit() and int(size) in model_admin.page_size_choices:
             state.page_size = int(size)
             state.custom_size = state.page_size != model_admin.page_size
         else:
             state.notices.append(f"Page size {size!r} is not offered; showing {state.page_size}.")
-    state.after = args.get("after") or None
-    state.before = None if state.after else (args.get("before") or None)
-    state.last = not (state.after or state.before) and args.get("last") == "1"
+    state.after = given.get("after") or None
+    state.before = None if state.after else (given.get("before") or None)
+    state.last = not (state.after or state.before) and given.get("last") == "1"
     return state
 
 
