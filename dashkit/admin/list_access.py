@@ -6,8 +6,8 @@ only on the configuration, the user's granted permission patterns (`request.perm
 worked out on every request, so a changed role is a new key at once) and the list's URL
 (the mount point). Working them out took a dozen permission checks and URL builds per
 request, so they are kept per model, pattern set and list URL, as the sidebar is
-(`navigation.py`). They only decide what the list shows: every view still checks its own
-permission on the server.
+(`navigation.py`); registering a model forgets them. They only decide what the list
+shows: every view still checks its own permission on the server.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from dashkit.admin.actions import Action
     from dashkit.admin.options import ModelAdmin
     from dashkit.admin.table import UrlParts
+    from dashkit.app import App
     from dashkit.http import Request
 
 KEPT_ACCESS = "admin_list_access"
@@ -58,6 +59,11 @@ def list_access(request: Request, model_admin: ModelAdmin, list_url: str) -> Lis
         access = _work_out(request, model_admin)
         keep(kept, key, access)
     return access
+
+
+def forget_list_access(app: App) -> None:
+    """Drop what is kept: the registry changed (a foreign key may link to a new model)."""
+    app.extensions.pop(KEPT_ACCESS, None)
 
 
 def _work_out(request: Request, model_admin: ModelAdmin) -> ListAccess:

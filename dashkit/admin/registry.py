@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from dashkit.admin import bulk, export, saved_views, views, write_views
 from dashkit.admin.errors import OptionError
 from dashkit.admin.forms.widgets import field_error_html, field_row_html, options_html
+from dashkit.admin.list_access import forget_list_access
 from dashkit.admin.navigation import Navigation
 from dashkit.admin.options import ModelAdmin
 from dashkit.errors import ConfigError
@@ -69,6 +70,7 @@ class Admin:
             )
         self.model_admins[options.slug] = options
         self.navigation.forget()
+        forget_list_access(self.app)
         return options
 
     def get(self, slug: str) -> ModelAdmin:

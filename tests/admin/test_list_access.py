@@ -7,8 +7,15 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from list_app import signed_in
+from list_app import FAST_N, PASSWORD, CustomerAdmin, OrderAdmin, signed_in
+from list_models import Customer, Order
 
+from dashkit import App
+from dashkit.admin import Admin
+from dashkit.auth import create_user, init_auth
+from dashkit.auth.passwords import PasswordHasher
+from dashkit.db import init_db
+from dashkit.migrations import upgrade_state
 from dashkit.state import User
 
 ORDERS = "/admin/list_orders/"
@@ -71,6 +78,23 @@ def test_the_links_follow_the_mount_point(admin_app):
     assert all(link.startswith("/tools/admin/") for link in admin_links)
     assert mounted.count("/tools/admin/list_customers/") >= ADMIN["customer links"]
     assert offered(ada, base_url="http://localhost/tools") == ADMIN
+
+
+def test_a_model_registered_later_is_linked_at_once(list_engine: sa.Engine):
+    url = list_engine.url.render_as_string(hide_password=False)
+    upgrade_state(url)
+    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N})
+    init_db(app, url)
+    init_auth(app)
+    admin = Admin(app)
+    admin.register(Order, OrderAdmin)
+    with app.state_session() as session:
+        create_user(session, "ada", PASSWORD, ["admin"], hasher=PasswordHasher(n=FAST_N))
+    ada = signed_in(app)
+    assert offered(ada)["customer links"] == 0
+    admin.register(Customer, CustomerAdmin)
+    assert offered(ada)["customer links"] == ADMIN["customer links"]
+    app.extensions["db"].dispose()
 
 
 def csrf_token(html: str) -> str:
