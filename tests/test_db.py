@@ -30,6 +30,7 @@ from dashkit.db import (
     mask_url,
     normalise_url,
     read_rows,
+    reading_connection,
 )
 from dashkit.migrations import upgrade_state
 
@@ -224,6 +225,26 @@ def test_a_session_with_commit_listeners_is_always_committed(tmp_path) -> None:
     finally:
         sa.event.remove(Session, "before_commit", listener)
     assert len(seen) == 1
+
+
+def test_reading_connection_reads_in_the_requests_session_once_open(database_url: str) -> None:
+    app = make_app(database_url)
+    seen = {}
+
+    @app.route("/reads", methods=["POST"])
+    def reads(request):
+        with reading_connection(request) as connection:
+            seen["before"] = connection.execute(sa.select(Note.text)).all()
+        seen["opened"] = "db" in request.__dict__
+        request.db.add(Note(text="not committed yet"))
+        request.db.flush()
+        with reading_connection(request) as connection:
+            seen["after"] = connection.execute(sa.select(Note.text)).scalars().all()
+        return "rejected", 400
+
+    app.test_client().post("/reads")
+    assert seen == {"before": [], "opened": False, "after": ["not committed yet"]}
+    assert note_texts(app) == []
 
 
 def test_state_db_is_the_data_session_when_the_urls_match(tmp_path) -> None:

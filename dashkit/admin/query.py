@@ -27,7 +27,7 @@ from dashkit.admin.keyset import (
     encode_cursor,
 )
 from dashkit.admin.options import ModelAdmin
-from dashkit.db import read_rows
+from dashkit.db import read_rows, reading_connection
 
 if TYPE_CHECKING:
     from dashkit.http import Request
@@ -149,6 +149,7 @@ class ListQuery:
     def __init__(self, model_admin: ModelAdmin, state: ListState, request: Request | None = None):
         self.model_admin = model_admin
         self.state = state
+        self._request = request
         self._column_names = self._plain_column_names()
         # The default scope adds nothing, so a page of columns can be a plain Core
         # statement, which skips the ORM's compiling and result handling. A scope hook is
@@ -319,7 +320,7 @@ class ListQuery:
         return loads
 
     def _fetch(
-        self, session: Session, boundary: list[Any] | None, forward: bool, limit: int
+        self, session: Session | None, boundary: list[Any] | None, forward: bool, limit: int
     ) -> list[Any]:
         # a shared statement serves every boundary with the same NULLs, given its values
         nulls = None if boundary is None else tuple(value is None for value in boundary)
@@ -333,14 +334,20 @@ class ListQuery:
             if self._shared is not None:
                 self._shared[key] = statement
         parameters = None if boundary is None else boundary_parameters(self.keys, boundary)
-        # a page of plain columns needs none of the ORM's per-statement work
-        result = (
-            session.execute(statement, parameters)
-            if self._columns is None
-            else read_rows(session, statement, parameters)
-        )
-        rows = list(result.all())
+        rows = self._read(session, statement, parameters)
         return rows if forward else rows[::-1]
+
+    def _read(
+        self, session: Session | None, statement: sa.Select[Any], parameters: Any
+    ) -> list[Any]:
+        """The statement's rows, in `session` or else in the request's data database."""
+        if self._columns is None:  # model objects need a Session
+            return list((session or self._request.db).execute(statement, parameters).all())
+        # a page of plain columns needs none of the ORM's per-statement work
+        if session is not None:
+            return list(read_rows(session, statement, parameters).all())
+        with reading_connection(self._request) as connection:
+            return list(connection.execute(statement, parameters).all())
 
     def _row(self, row: sa.Row[Any]) -> Any:
         """The page's row of a statement row: its model object, or the row of columns."""
@@ -353,8 +360,12 @@ class ListQuery:
     def _cursor(self, row: sa.Row[Any]) -> str:
         return encode_cursor(self._boundary(row))
 
-    def page(self, session: Session) -> Page:
-        """The page the state points at: first, last, after or before a cursor."""
+    def page(self, session: Session | None = None) -> Page:
+        """The page the state points at: first, last, after or before a cursor.
+
+        It is read in `session`, or else in the request's data database; a page of
+        columns then opens no Session when the request has none open yet.
+        """
         size = self.state.page_size
         boundary = None
         token = self.state.after or self.state.before
@@ -381,7 +392,7 @@ class ListQuery:
         more = len(rows) > size
         return self._page(rows[:size], previous=True, following=more)
 
-    def _first_page(self, session: Session) -> Page:
+    def _first_page(self, session: Session | None) -> Page:
         size = self.state.page_size
         rows = self._fetch(session, None, forward=True, limit=size + 1)
         return self._page(rows[:size], previous=False, following=len(rows) > size)

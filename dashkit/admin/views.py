@@ -70,7 +70,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     """Everything the list page and its htmx fragment show, from the request's arguments."""
     state = read_list_state(model_admin, request.args)
     query = ListQuery(model_admin, state, request)
-    page = query.page(request.db)
+    page = query.page()
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
     base_url = list_url(request, model_admin)
     current_url = with_args(base_url, state.location_args())
@@ -229,7 +229,7 @@ def autocomplete(request: Request, slug: str, field: str) -> Response:
     state = read_list_state(target, MultiDict({"q": text}))
     state.page_size = AUTOCOMPLETE_LIMIT
     query = ListQuery(target, state, request)
-    rows = query.page(request.db).rows
+    rows = query.page().rows
     keys = map(query.reader(target.info.primary_key[0]), rows)
     options = list(zip(keys, query.row_labels(rows)))
     return render(request, "admin/autocomplete.html", options=options)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session as DbSession
 from dashkit.auth.csrf import derive_csrf_token, is_token_authenticated
 from dashkit.auth.signed_in import SignedInUser, columns
 from dashkit.config import Config
-from dashkit.db import read_state_row
+from dashkit.db import reading_connection
 from dashkit.http import Request, Response
 from dashkit.state import User, UserSession, utcnow
 
@@ -156,7 +156,12 @@ class SessionStore:
         session_id = request.cookies.get(self.settings.cookie_name)
         if not session_id or len(session_id) > 128:
             return Session()
-        found = read_state_row(request, LOAD_SESSION, {"id_hash": hash_session_id(session_id)})
+        with reading_connection(request, state=True) as connection:
+            found = (
+                connection.execute(LOAD_SESSION, {"id_hash": hash_session_id(session_id)})
+                .mappings()
+                .first()
+            )
         if found is None:
             return Session()
         record = SessionRecord(**{name: found[name] for name in RECORD_FIELDS})

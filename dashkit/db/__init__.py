@@ -5,7 +5,7 @@ from dashkit.db.database import (
     DatabaseUnavailable,
     get_database,
     init_db,
-    read_state_row,
+    reading_connection,
 )
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine, make_engine
 from dashkit.db.outage import database_error_response, is_unavailable
@@ -25,5 +25,5 @@ __all__ = [
     "mask_url",
     "normalise_url",
     "read_rows",
-    "read_state_row",
+    "reading_connection",
 ]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -154,23 +154,24 @@ def get_database(app: App) -> Database:
         raise ConfigError("this app has no database: call init_db(app) first") from None
 
 
-def read_state_row(
-    request: Request, statement: sa.Executable, parameters: Mapping[str, Any]
-) -> sa.RowMapping | None:
-    """The first row a read of the state database finds, as a mapping.
+@contextmanager
+def reading_connection(request: Request, *, state: bool = False) -> Iterator[sa.Connection]:
+    """A connection for one read of the data (or `state`) database within a request.
 
-    It runs in the request's state session when one is open; otherwise on a connection
-    of its own, given back at once, so a page that reads nothing else from the state
-    database (the session lookup comes on every request) opens no Session for it.
+    It is the request's own session's when that is open, so the read sees the request's
+    writes; otherwise a connection of its own, given back after the read. A page whose
+    only read of a database is this one (the session lookup, a list page's rows) then
+    opens no Session for it.
     """
     database = get_database(request.app)
-    opened = request.__dict__.get("state_db")
+    opened = request.__dict__.get("state_db" if state else "db")
     if opened is None and database.shared:
-        opened = request.__dict__.get("db")
+        opened = request.__dict__.get("db" if state else "state_db")
     if opened is not None:
-        return opened.connection().execute(statement, parameters).mappings().first()
-    with database.state_engine.connect() as connection:
-        return connection.execute(statement, parameters).mappings().first()
+        yield opened.connection()
+        return
+    with (database.state_engine if state else database.engine).connect() as connection:
+        yield connection
 
 
 def _data_session(request: Request) -> Session:

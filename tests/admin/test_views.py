@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from dashkit import App
 from dashkit.admin import Admin
-from dashkit.auth import create_user
+from dashkit.auth import create_user, init_auth
 from dashkit.auth.passwords import PasswordHasher
+from dashkit.db import init_db
 from dashkit.errors import ConfigError
+from dashkit.migrations import upgrade_state
 from dashkit.state import AuditEvent, SavedView
 
 RESULTS = {"HX-Request": "true", "HX-Target": "results"}
@@ -401,6 +403,31 @@ def test_a_list_page_reads_no_saved_views(admin_app):
         sa.event.remove(state_engine, "before_cursor_execute", listener)
     assert seen, "the listener saw the page's session lookup"
     assert not [statement for statement in seen if "dashkit_saved_views" in statement]
+
+
+def test_a_list_page_of_columns_opens_no_session_on_the_data_database(list_engine, tmp_path):
+    state_url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    upgrade_state(state_url)
+    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N})
+    init_db(app, list_engine.url.render_as_string(hide_password=False), state_url)
+    init_auth(app)
+    Admin(app).register(Customer)  # no scope: its page is a Core statement of columns
+    with app.state_session() as session:
+        create_user(session, "ada", PASSWORD, ["admin"], hasher=PasswordHasher(n=FAST_N))
+    opened = []
+
+    @app.teardown_request
+    def note(request, error):
+        opened.append("db" in request.__dict__)
+
+    client = signed_in(app)
+    try:
+        client.get("/admin/list_customers/")  # the first works out what the list offers, once
+        html = client.get("/admin/list_customers/").get_data(as_text=True)
+    finally:
+        app.extensions["db"].dispose()
+    assert "Grace Hopper" in html
+    assert opened[-1] is False  # the rows were read on a connection given back at once
 
 
 def count_queries(engine: sa.Engine, client, url: str) -> int:
