@@ -8,8 +8,8 @@ Usage: .venv/bin/python bench/list_page.py [--rows N] [--iterations N] [--repeat
 The floor is what any list page must at least do: one SQLAlchemy Core query for the 50
 rows (keyset: `WHERE id > :after ORDER BY id LIMIT 50`) and a minimal Jinja2 table. The
 admin page does everything a signed-in user's list page does (session, user, permission,
-saved views, the list query, the full template with filters and actions); its count
-arrives later through htmx and is not part of the page. Both apps are built in this
+the list query, the full template with filters, actions and the Views menu); its count
+and saved views arrive later through htmx and are not part of the page. Both apps are built in this
 process on the same database and measured twice, taking turns: in-process through their
 WSGI callables (best of R runs of N calls), then served by gunicorn (one sync worker
 each, 127.0.0.1) to client processes over HTTP (best of R runs of --http-requests).
