@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote, quote_plus, urlencode
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
@@ -84,17 +84,22 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     )
     sort_urls = _sort_urls(model_admin, state, fields, base_url)
     arguments = encode_args(state.query_args())  # the state without its position, encoded once
+    count_url = with_query(fixed_url(request, "admin.count", slug=model_admin.slug), arguments)
+
+    def admin_url(endpoint: str, **values: str) -> str:
+        """This model's pages, by endpoint and names from its options."""
+        return fixed_url(request, endpoint, slug=model_admin.slug, **values)
+
+    def export_url(fmt: str) -> str:
+        return with_query(admin_url("admin.export", fmt=fmt), arguments)
+
     return {
         "model_admin": model_admin,
         "state": state,
         "page": page,
         "current_sort": state.sort or model_admin.default_ordering[0],
-        "count_url": with_query(
-            fixed_url(request, "admin.count", slug=model_admin.slug), arguments
-        ),
-        "export_url": lambda fmt: with_query(
-            fixed_url(request, "admin.export", slug=model_admin.slug, fmt=fmt), arguments
-        ),
+        "count_url": count_url,
+        "export_url": export_url,
         "fields": fields,
         "links": links,
         "table_body": table_body(
@@ -115,45 +120,68 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "base_url": base_url,
         "current_url": current_url,
-        "pager": _pager(page, base_url, arguments),
+        "pager": _pager(page, base_url, arguments, count_url),
         "sort_urls": sort_urls,
         "list_controls": list_controls(
             model_admin,
             state,
-            lambda name: fixed_url(
-                request, "admin.autocomplete", slug=model_admin.slug, field=name
-            ),
+            lambda name: admin_url("admin.autocomplete", field=name),
         ),
         "actions": actions,
-        "admin_url": lambda endpoint, **values: fixed_url(
-            request, endpoint, slug=model_admin.slug, **values
-        ),  # this model's pages, by endpoint and names from its options
+        "admin_url": admin_url,
+        # the page's own links, ready made: a call from a template costs more than building them
+        "views_url": with_query(
+            admin_url("admin.saved_views"),
+            "query=" + quote(request.query_string.decode(), safe="/")
+            if request.query_string
+            else "",
+        ),
+        "export_csv_url": export_url("csv") if access.can_export else "",
+        "export_json_url": export_url("json") if access.can_export else "",
+        "create_url": admin_url("admin.create") if access.can_add else "",
+        "action_url": admin_url("admin.action"),
         "can_export": access.can_export,
         "can_add": access.can_add,
         "page_title": model_admin.label_plural.capitalize(),
     }
 
 
-def _pager(page: Page, base_url: str, arguments: str) -> list[tuple[str, str | None, str]]:
-    """The pager's links: (label, URL or None where there is no such page, rel).
+PAGER_LINK = (
+    '<a class="button" href="{url}" hx-get="{url}" hx-target="#results" hx-push-url="true"'
+    "{rel}>{label}</a>\n"
+)
+PAGER_GAP = '<span class="button" aria-disabled="true">{label}</span>'
+PAGER_TOTAL = (
+    '    <span class="pager-total"><a class="total-link" href="{url}" hx-get="{url}"'
+    ' hx-trigger="load" hx-swap="outerHTML">Count rows</a></span>'
+)
+
+
+def _pager(page: Page, base_url: str, arguments: str, count_url: str) -> Markup:
+    """The pager's HTML: first, previous, next and last page (a link, or a disabled button
+    where there is no such page) and the link that counts the rows.
 
     The labels' arrows are character references, keeping the table's HTML ASCII (table.py).
 
     `arguments` are the state's, encoded; each link adds its position to them.
     """
 
-    def url(position: str | None) -> str | None:
-        return None if position is None else with_query(base_url, arguments, position)
+    def link(label: str, position: str | None, rel: str = "") -> str:
+        if position is None:
+            return PAGER_GAP.format(label=label)
+        url = escape(with_query(base_url, arguments, position))
+        return PAGER_LINK.format(url=url, rel=f' rel="{rel}"' if rel else "", label=label)
 
     def at(name: str, cursor: str | None) -> str | None:
         return None if cursor is None else urlencode({name: cursor})
 
-    return [
-        (Markup("&laquo; First"), url(None if page.is_first else ""), ""),
-        (Markup("&lsaquo; Previous"), url(at("before", page.previous_cursor)), "prev"),
-        (Markup("Next &rsaquo;"), url(at("after", page.next_cursor)), "next"),
-        (Markup("Last &raquo;"), url(None if page.is_last else "last=1"), ""),
-    ]
+    return Markup(
+        link("&laquo; First", None if page.is_first else "")
+        + link("&lsaquo; Previous", at("before", page.previous_cursor), "prev")
+        + link("Next &rsaquo;", at("after", page.next_cursor), "next")
+        + link("Last &raquo;", None if page.is_last else "last=1")
+        + PAGER_TOTAL.format(url=escape(count_url))
+    )
 
 
 def _editor_links(

@@ -136,14 +136,17 @@ def _pager_links(html: str) -> dict[str, str]:
     }
 
 
-def test_the_results_of_ascii_rows_are_written_in_ascii(admin_app):
-    """Sort marks, pager arrows and dashes are character references: a page of ASCII text
-    is stored a byte a character and encoded by a copy, while a single wider character
-    makes the whole page wider and its encoding many times slower."""
+def test_a_list_of_ascii_rows_is_written_in_ascii(admin_app):
+    """Sort marks, pager arrows, dashes and ellipses are character references: a page of
+    ASCII text is stored a byte a character and encoded by a copy, while a single wider
+    character makes the whole page wider and its encoding many times slower."""
     client = signed_in(admin_app)
     results = client.get("/admin/list_customers/?q=smith&sort=-name", headers=RESULTS).text
     assert "Anna Smith" in results and "&#9660;" in results and "&laquo; First" in results
     assert results.isascii()
+    page = client.get("/admin/list_customers/?q=smith&sort=-name").text
+    assert "Search customers&hellip;" in page and "Saved views&hellip;" in page
+    assert page.isascii()
 
 
 def _row_keys(html: str) -> list[str]:
@@ -367,7 +370,7 @@ def test_the_views_menu_loads_its_body_when_opened(admin_app):
     assert (
         f'<details class="panel views-menu" hx-get="{views_url}" hx-trigger="toggle once"' in page
     )
-    assert f'<a href="{views_url}">Saved views…</a>' in page  # without JavaScript
+    assert f'<a href="{views_url}">Saved views&hellip;</a>' in page  # without JavaScript
     assert "Name this view" not in page
     fragment = client.get(views_url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<ul class="saved-views">') and "<h1>" not in fragment
