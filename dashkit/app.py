@@ -62,7 +62,7 @@ class App(Scaffold):
         self.static_files = StaticFiles()
         if self.static_folder is not None:
             self.static_files.mount("", self.static_folder)
-        self.templates.environment.globals["static"] = self.static_files.url
+        self.templates.link_static(self.static_files.url)
         self.propagate_exceptions = False
         self._auto_options: set[str] = set()
         self._wsgi: Callable[..., Any] | None = None

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import brotli
 import pytest
+from werkzeug.exceptions import NotFound
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+from werkzeug.test import Client
 
-from dashkit import App, Blueprint, Request
+from dashkit import App, Blueprint, Request, render
 from dashkit.resources import shipped_path
 
 FOREVER = re.compile(r"max-age=\d{8,}, public, immutable")
@@ -163,3 +166,23 @@ def test_committed_compressed_variant_matches_its_file(variant: Path):
     assert source.is_file(), hint
     decode = gzip.decompress if variant.suffix == ".gz" else brotli.decompress
     assert decode(variant.read_bytes()) == source.read_bytes(), hint
+
+
+def test_a_mounted_app_links_and_serves_static_files_under_its_mount_point(app: App):
+    """A page of an app mounted at /tools links /tools/static/... and its start page as
+    /tools/, whatever page was rendered first, and the files are served there."""
+    app.add_url_rule("/", "index", lambda request: render(request, "dashkit/base.html"))
+    server = DispatcherMiddleware(NotFound(), {"/tools": app})
+    client = Client(server)
+    unmounted = app.test_client().get("/").text
+    page = client.get("/tools/").text
+    links = re.findall(r'(?:href|src)="([^"]*static[^"]*)"', page)
+    assert len(links) == 4 and all(link.startswith("/tools/static/dashkit/") for link in links)
+    assert '<a class="brand" href="/tools/">' in page
+    assert [client.get(link).status_code for link in links] == [200] * 4
+    assert client.get(links[0].removeprefix("/tools")).status_code == 404  # outside the mount
+    assert '<a class="brand" href="/">' in unmounted
+    assert f'href="{links[1].removeprefix("/tools")}"' in unmounted
+    missing = client.get("/tools/nowhere").text
+    assert '<a href="/tools/">Back to the start page</a>' in missing
+    assert f'href="{links[1]}"' in missing

@@ -123,7 +123,9 @@ def test_template_globals(app: App, client, templates: Path):
     assert client.get(css).status_code == 200
 
 
-def test_the_static_filter_names_the_same_url_as_the_global(app: App, client, templates: Path):
+def test_the_static_filter_names_the_same_url_as_the_global_under_a_mount_point(
+    app: App, client, templates: Path
+):
     write(
         templates,
         "f.html",
@@ -133,6 +135,8 @@ def test_the_static_filter_names_the_same_url_as_the_global(app: App, client, te
     from_global, from_filter = client.get("/").text.split("|")
     assert from_filter == from_global
     assert re.fullmatch(r"/static/dashkit/js/dashkit\.[0-9a-f]{12}\.js", from_filter)
+    mounted = client.get("/", base_url="http://localhost/tools").text.split("|")
+    assert mounted == [f"/tools{from_global}"] * 2, "both under the app's mount point"
 
 
 def test_static_of_a_missing_file_explains_the_prefixes(app: App, templates: Path):
