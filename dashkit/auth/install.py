@@ -125,10 +125,20 @@ class _LazyToken:
 
 def _template_context(request: Request) -> dict[str, Any]:
     token = _LazyToken(request)
+    # The layout's user menu links auth_urls[name], built once per mount point: a url_for()
+    # call from a template goes through Jinja2's runtime, several times a dict lookup.
+    kept: dict[str, dict[str, str]] = request.app.extensions.setdefault("auth_menu_urls", {})
+    menu_urls = kept.get(request.root_path)
+    if menu_urls is None:
+        names = ("user_list", "account", "logout")
+        menu_urls = {name: request.url_for(f"auth.{name}") for name in names}
+        if len(kept) < 16:  # mount points are few, unless a proxy's prefix header varies
+            kept[request.root_path] = menu_urls
     return {
         "csrf_token": token,
         "csrf_field": token.field,
         "can": lambda permission: has_permission(request, permission),
         "current_user": request.user,
         "get_flashed_messages": lambda: pop_flashes(request),
+        "auth_urls": menu_urls,
     }

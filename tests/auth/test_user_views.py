@@ -236,6 +236,16 @@ def test_users_link_only_for_admins(auth_app):
     assert 'href="/users/"' not in viewer.get("/account").get_data(as_text=True)
 
 
+def test_the_user_menu_links_within_the_mount_point(auth_app):
+    admin, _ = _admin(auth_app)
+    mounted = admin.get("/account", base_url="http://localhost/tools").get_data(as_text=True)
+    plain = admin.get("/account").get_data(as_text=True)
+    menu = '<a href="{0}/users/">Users</a>      <a href="{0}/account">ada</a>'
+    assert menu.format("/tools") in mounted and menu.format("") in plain
+    assert '<form method="post" action="/tools/logout">' in mounted
+    assert '<form method="post" action="/logout">' in plain
+
+
 def _management_urls() -> list[tuple[str, str]]:
     """Every user- and role-management route with its methods, arguments filled in."""
     urls = []
