@@ -79,12 +79,12 @@ LOAD_SESSION = (
 )
 """The session and its user's snapshot in one query, built once."""
 INSERT_SESSION = sa.insert(SESSIONS)
+UPDATED_FIELDS = ("user_id", "data", "last_seen_at", "expires_at")
+"""What a request may change in a stored session; the rest of the row stays as it is."""
 UPDATE_SESSION = (
     sa.update(SESSIONS)
     .where(SESSIONS.c.id_hash == sa.bindparam("key"))
-    .values(
-        {name: sa.bindparam(name) for name in ("user_id", "data", "last_seen_at", "expires_at")}
-    )
+    .values({name: sa.bindparam(name) for name in UPDATED_FIELDS})
 )
 
 
@@ -249,7 +249,9 @@ class SessionStore:
         record.expires_at = expiry(record, self.settings)
         db: DbSession = request.state_db
         if session._stored:
-            db.execute(UPDATE_SESSION, {"key": record.id_hash, **asdict(record)})
+            # only these names: any other column name given would join the SET clause
+            values = {name: getattr(record, name) for name in UPDATED_FIELDS}
+            db.execute(UPDATE_SESSION, {"key": record.id_hash, **values})
         else:
             db.execute(INSERT_SESSION, asdict(record))
             session._stored = True

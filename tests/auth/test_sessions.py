@@ -84,6 +84,30 @@ def test_session_data_round_trip_and_saved_only_when_changed(auth_app, auth_clie
     ]
 
 
+def test_saving_a_session_rewrites_only_what_a_request_changes(auth_app, auth_client):
+    """The row's key, CSRF secret, start and client stay as the row has them."""
+
+    @auth_app.route("/note", methods=("POST",))
+    def note(request):
+        request.session["note"] = "hello"
+        return "ok"
+
+    log_in(auth_client, "vera")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    statements: list[str] = []
+    engine = auth_app.extensions["db"].state_engine
+    listener = lambda *args: statements.append(args[2])
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        auth_client.post("/note", data={"csrf_token": token})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    (update,) = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+    assigned = update.partition(" SET ")[2].partition(" WHERE ")[0]
+    names = {part.partition("=")[0].strip() for part in assigned.split(",")}
+    assert names == {"user_id", "data", "last_seen_at", "expires_at"}
+
+
 def test_cookie_id_is_long_random_and_stored_only_hashed(auth_app, auth_client):
     log_in(auth_client, "vera")
     cookie = session_cookie(auth_client)
