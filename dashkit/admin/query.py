@@ -366,6 +366,10 @@ class ListQuery:
         It is read in `session`, or else in the request's data database; a page of
         columns then opens no Session when the request has none open yet.
         """
+        if session is None and self._request is None:
+            raise TypeError(
+                "ListQuery.page() needs a session: this query was made without a request"
+            )
         size = self.state.page_size
         boundary = None
         token = self.state.after or self.state.before

@@ -226,6 +226,11 @@ def test_a_tampered_cursor_shows_the_first_page(list_session: Session):
     assert [row.id for row in page.rows] == list(range(1, 8)) and state.notices
 
 
+def test_a_query_made_without_a_request_says_it_needs_a_session():
+    with pytest.raises(TypeError, match="session"):
+        query(OrderAdmin(Order)).page()
+
+
 def test_batches_cover_every_row_in_order(list_session: Session):
     admin = OrderAdmin(Order)
     batches = list(query(admin, sort="-total").batches(list_session, size=8))
