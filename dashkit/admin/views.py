@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, quote_plus, urlencode
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.display import DisplayField, humanize
@@ -28,7 +28,7 @@ from dashkit.admin.lookup import (
 )
 from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
 from dashkit.admin.rows import get_row, scoped_select
-from dashkit.admin.table import TableLinks, UrlParts, table_body, table_head
+from dashkit.admin.table import TableLinks, UrlParts, html_text, table_body, table_head
 from dashkit.audit import history
 from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.http import Response, abort, hx_push_url, redirect
@@ -66,8 +66,14 @@ def index(request: Request) -> Response:
 # -- list ----------------------------------------------------------------------------------------
 
 
-def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
-    """Everything the list page and its htmx fragment show, from the request's arguments."""
+def list_context(
+    request: Request, model_admin: ModelAdmin, *, whole_page: bool = True
+) -> dict[str, Any]:
+    """Everything the list page and its htmx fragment show, from the request's arguments.
+
+    `whole_page` adds the links of the page around the results (Views menu, export, add),
+    which an htmx update of the results leaves as they are.
+    """
     state = read_list_state(model_admin, request.args)
     query = ListQuery(model_admin, state, request)
     page = query.page()
@@ -93,7 +99,7 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
     def export_url(fmt: str) -> str:
         return with_query(admin_url("admin.export", fmt=fmt), arguments)
 
-    return {
+    context = {
         "model_admin": model_admin,
         "state": state,
         "page": page,
@@ -129,32 +135,24 @@ def list_context(request: Request, model_admin: ModelAdmin) -> dict[str, Any]:
         ),
         "actions": actions,
         "admin_url": admin_url,
-        # the page's own links, ready made: a call from a template costs more than building them
-        "views_url": with_query(
-            admin_url("admin.saved_views"),
-            "query=" + quote(request.query_string.decode(), safe="/")
-            if request.query_string
-            else "",
-        ),
-        "export_csv_url": export_url("csv") if access.can_export else "",
-        "export_json_url": export_url("json") if access.can_export else "",
-        "create_url": admin_url("admin.create") if access.can_add else "",
         "action_url": admin_url("admin.action"),
         "can_export": access.can_export,
         "can_add": access.can_add,
         "page_title": model_admin.label_plural.capitalize(),
     }
-
-
-PAGER_LINK = (
-    '<a class="button" href="{url}" hx-get="{url}" hx-target="#results" hx-push-url="true"'
-    "{rel}>{label}</a>\n"
-)
-PAGER_GAP = '<span class="button" aria-disabled="true">{label}</span>'
-PAGER_TOTAL = (
-    '    <span class="pager-total"><a class="total-link" href="{url}" hx-get="{url}"'
-    ' hx-trigger="load" hx-swap="outerHTML">Count rows</a></span>'
-)
+    if whole_page:  # the links around the results, ready made: cheaper than template calls
+        context["views_url"] = with_query(
+            admin_url("admin.saved_views"),
+            "query=" + quote(request.query_string.decode(), safe="/")
+            if request.query_string
+            else "",
+        )
+        if access.can_export:
+            context["export_csv_url"] = export_url("csv")
+            context["export_json_url"] = export_url("json")
+        if access.can_add:
+            context["create_url"] = admin_url("admin.create")
+    return context
 
 
 def _pager(page: Page, base_url: str, arguments: str, count_url: str) -> Markup:
@@ -168,19 +166,25 @@ def _pager(page: Page, base_url: str, arguments: str, count_url: str) -> Markup:
 
     def link(label: str, position: str | None, rel: str = "") -> str:
         if position is None:
-            return PAGER_GAP.format(label=label)
-        url = escape(with_query(base_url, arguments, position))
-        return PAGER_LINK.format(url=url, rel=f' rel="{rel}"' if rel else "", label=label)
+            return f'<span class="button" aria-disabled="true">{label}</span>'
+        url = html_text(with_query(base_url, arguments, position))
+        relation = f' rel="{rel}"' if rel else ""
+        return (
+            f'<a class="button" href="{url}" hx-get="{url}" hx-target="#results"'
+            f' hx-push-url="true"{relation}>{label}</a>\n'
+        )
 
     def at(name: str, cursor: str | None) -> str | None:
         return None if cursor is None else urlencode({name: cursor})
 
+    count = html_text(count_url)
     return Markup(
         link("&laquo; First", None if page.is_first else "")
         + link("&lsaquo; Previous", at("before", page.previous_cursor), "prev")
         + link("Next &rsaquo;", at("after", page.next_cursor), "next")
         + link("Last &raquo;", None if page.is_last else "last=1")
-        + PAGER_TOTAL.format(url=escape(count_url))
+        + f'    <span class="pager-total"><a class="total-link" href="{count}" hx-get="{count}"'
+        ' hx-trigger="load" hx-swap="outerHTML">Count rows</a></span>'
     )
 
 
@@ -215,9 +219,10 @@ def _sort_urls(
 
 def list_view(request: Request, slug: str) -> Response:
     model_admin = model_admin_for(request, slug, "view")
-    context = list_context(request, model_admin)
+    whole_page = not (request.is_htmx and request.htmx_target == RESULTS_TARGET)
+    context = list_context(request, model_admin, whole_page=whole_page)
     template = page_template(request, model_admin, "list")
-    if not (request.is_htmx and request.htmx_target == RESULTS_TARGET):
+    if whole_page:
         if any(value == "" for _, value in request.args.items(multi=True)):
             return redirect(
                 context["current_url"]
