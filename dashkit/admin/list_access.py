@@ -15,6 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from dashkit.admin.form_data import editable_cells
 from dashkit.admin.lookup import admin_of, can_write, link_target, url_around
 from dashkit.admin.navigation import keep
@@ -37,6 +39,8 @@ class ListAccess:
 
     actions: dict[str, Action]
     """The bulk actions the user may run."""
+    action_options: Markup
+    """Those actions as the `<option>`s of the list's action menu."""
     detail: UrlParts
     """The detail page of a row, split where its key goes."""
     edit: UrlParts | None
@@ -75,12 +79,17 @@ def _work_out(request: Request, model_admin: ModelAdmin) -> ListAccess:
         if target is not None:
             related[field.name] = url_around(request, "admin.detail", "pk", slug=target.slug)
     may_change = can_write(request, model_admin, "change", "admin.edit")
+    actions = {
+        name: action
+        for name, action in model_admin.bulk_actions.items()
+        if has_permission(request, model_admin.permission(action.verb))
+    }
+    option = Markup('<option value="{}">{}</option>')
     return ListAccess(
-        actions={
-            name: action
-            for name, action in model_admin.bulk_actions.items()
-            if has_permission(request, model_admin.permission(action.verb))
-        },
+        actions=actions,
+        action_options=Markup("").join(
+            option.format(name, action.label) for name, action in actions.items()
+        ),
         detail=url_around(request, "admin.detail", "pk", slug=slug),
         edit=url_around(request, "admin.edit", "pk", slug=slug) if may_change else None,
         related=related,

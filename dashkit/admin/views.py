@@ -134,6 +134,7 @@ def list_context(
             lambda name: admin_url("admin.autocomplete", field=name),
         ),
         "actions": actions,
+        "action_options": access.action_options,
         "admin_url": admin_url,
         "action_url": admin_url("admin.action"),
         "can_export": access.can_export,
