@@ -99,7 +99,7 @@ def _granted_patterns(request: Request) -> frozenset[str]:
     user: SignedInUser | None = request.user
     if user is None:
         return frozenset()
-    return get_auth(request.app).roles.patterns_for(request.state_db, user.roles or ())
+    return get_auth(request.app).roles.patterns_for(lambda: request.state_db, user.roles or ())
 
 
 class _LazyToken:

@@ -7,7 +7,7 @@ grants patterns such as `"*.view"`, `"order.*"` or `"order.refund"`; `"*"` grant
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -71,8 +71,12 @@ class RoleCatalog:
             raise ConfigError("ROLES must map role names to lists of permission patterns")
         return cls(value)
 
-    def patterns_for(self, db: Session, role_names: Iterable[str]) -> frozenset[str]:
-        """Every pattern granted by `role_names`; unknown roles grant nothing."""
+    def patterns_for(self, db: Callable[[], Session], role_names: Iterable[str]) -> frozenset[str]:
+        """Every pattern granted by `role_names`; unknown roles grant nothing.
+
+        `db` gives the state session; it is called only for roles stored in the database,
+        so a user of built-in or configured roles costs no session.
+        """
         patterns: set[str] = set()
         stored: list[str] = []
         for name in role_names:
@@ -82,7 +86,7 @@ class RoleCatalog:
             else:
                 stored.append(name)
         if stored:
-            rows = db.scalars(sa.select(Role).where(Role.name.in_(stored)))
+            rows = db().scalars(sa.select(Role).where(Role.name.in_(stored)))
             for role in rows:
                 patterns.update(role.permissions or ())
         return frozenset(patterns)

@@ -119,7 +119,7 @@ def _managed_user(request: Request, user_id: int) -> User:
     """The user to change: it exists, and the manager holds every permission it has."""
     require_permission(request, MANAGE_USERS)
     user = request.state_db.get(User, user_id) or abort(404, "There is no such user.")
-    patterns = get_auth(request.app).roles.patterns_for(request.state_db, user.roles or ())
+    patterns = get_auth(request.app).roles.patterns_for(lambda: request.state_db, user.roles or ())
     if not holds_all(request, patterns):
         abort(403, f"{user.username} has permissions you lack, so you cannot change the account.")
     return user
@@ -131,7 +131,7 @@ def _check_grantable(request: Request, roles: list[str]) -> None:
     beyond = [
         role
         for role in roles
-        if not holds_all(request, catalog.patterns_for(request.state_db, [role]))
+        if not holds_all(request, catalog.patterns_for(lambda: request.state_db, [role]))
     ]
     if beyond:
         raise UserError(
@@ -141,7 +141,9 @@ def _check_grantable(request: Request, roles: list[str]) -> None:
 
 
 def _roles_grant(request: Request, roles: list[str], permission: str) -> bool:
-    return grants(get_auth(request.app).roles.patterns_for(request.state_db, roles), permission)
+    return grants(
+        get_auth(request.app).roles.patterns_for(lambda: request.state_db, roles), permission
+    )
 
 
 def _stored(user: User) -> dict[str, Any]:
