@@ -158,8 +158,8 @@ def get_database(app: App) -> Database:
 def reading_connection(request: Request, *, state: bool = False) -> Iterator[sa.Connection]:
     """A connection for one read of the data (or `state`) database within a request.
 
-    It is the request's own session's when that is open, so the read sees the request's
-    writes; otherwise a connection of its own, given back after the read. A page whose
+    It is the request's own session's when that is open, so the read sees what the request
+    wrote and flushed (pending ORM changes are not flushed first); otherwise a connection of its own, given back after the read. A page whose
     only read of a database is this one (the session lookup, a list page's rows) then
     opens no Session for it.
     """
