@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import parse_qsl
 
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import abort as _werkzeug_abort
 from werkzeug.routing import MapAdapter
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
@@ -56,6 +59,18 @@ class Request(_WerkzeugRequest):
         value = factory(self)
         self.__dict__[name] = value
         return value
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+        """The query string's arguments. A raw byte that is not UTF-8 (never sent by a
+        browser, which percent-encodes) reads as U+FFFD instead of failing the request."""
+        return self.parameter_storage_class(
+            parse_qsl(
+                self.query_string.decode("utf-8", "replace"),
+                keep_blank_values=True,
+                errors="werkzeug.url_quote",
+            )
+        )
 
     @property
     def blueprint(self) -> str | None:

@@ -121,3 +121,15 @@ def test_helpers_work_as_view_return_values(app: App, client):
     assert htmx.text == "saved"
     assert htmx.headers["HX-Push-Url"] == "/list"
     assert json.loads(htmx.headers["HX-Trigger"]) == {"saved": None}
+
+
+def test_a_query_string_byte_that_is_not_utf8_reads_as_a_replacement_character():
+    app = App("tests", {"SECRET_KEY": "x"})
+
+    @app.route("/echo")
+    def echo(request):
+        return {"q": request.args.get("q"), "ok": request.args.get("ok")}
+
+    client = app.test_client()
+    answer = client.get("/echo", environ_overrides={"QUERY_STRING": "q=\xff&ok=caf%C3%A9"})
+    assert answer.json == {"q": "\ufffd", "ok": "café"}

@@ -144,7 +144,7 @@ def list_context(
     if whole_page:  # the links around the results, ready made: cheaper than template calls
         context["views_url"] = with_query(
             admin_url("admin.saved_views"),
-            "query=" + quote(request.query_string.decode(), safe="/")
+            "query=" + quote(request.query_string, safe="/")
             if request.query_string
             else "",
         )

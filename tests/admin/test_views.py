@@ -531,3 +531,10 @@ def test_only_a_user_who_may_change_rows_gets_editors_and_edit_links(admin_app):
     assert "data-edit-before" not in viewer and "data-pk" not in viewer
     assert "row-edit" not in viewer and "/edit" not in viewer
     assert client.get("/admin/list_customers/1/cell/email").status_code == 403
+
+
+def test_a_list_url_that_is_not_utf8_is_no_server_error(admin_app):
+    client = signed_in(admin_app)
+    response = client.get("/admin/list_orders/", environ_overrides={"QUERY_STRING": "q=\xff"})
+    assert response.status_code in (200, 303)
+    assert client.get("/admin/list_orders/?q=caf%C3%A9").status_code == 200
