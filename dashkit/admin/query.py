@@ -187,6 +187,11 @@ class ListQuery:
     def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
         terms = self.state.search.split()[:MAX_SEARCH_TERMS]
         columns = self.model_admin.search_columns
+        if terms and not columns:
+            self.state.notices.append(
+                f"{self.model_admin.label_plural.capitalize()} have no column to search; "
+                "the search was ignored."
+            )
         if not terms or not columns:
             return statement
         model = self.model_admin.model

@@ -17,7 +17,7 @@ from list_models import Customer, Order
 from sqlalchemy.orm import Session
 
 from dashkit import App
-from dashkit.admin import Admin
+from dashkit.admin import Admin, ModelAdmin
 from dashkit.auth import create_user, init_auth
 from dashkit.auth.passwords import PasswordHasher
 from dashkit.db import init_db
@@ -538,3 +538,28 @@ def test_a_list_url_that_is_not_utf8_is_no_server_error(admin_app):
     response = client.get("/admin/list_orders/", environ_overrides={"QUERY_STRING": "q=\xff"})
     assert response.status_code in (200, 303)
     assert client.get("/admin/list_orders/?q=caf%C3%A9").status_code == 200
+
+
+def test_a_list_without_searchable_columns_offers_no_search_and_says_it_ignored_one(
+    list_engine, tmp_path
+):
+    state_url = f"sqlite:///{tmp_path / 'state.sqlite'}"
+    upgrade_state(state_url)
+    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N})
+    init_db(app, list_engine.url.render_as_string(hide_password=False), state_url)
+    init_auth(app)
+    admin = Admin(app)
+    admin.register(Customer, type("Unsearched", (ModelAdmin,), {"search_fields": ()}))
+    admin.register(Order)
+    with app.state_session() as session:
+        create_user(session, "ada", PASSWORD, ["admin"], hasher=PasswordHasher(n=FAST_N))
+    client = signed_in(app)
+    try:
+        plain = client.get("/admin/list_customers/").get_data(as_text=True)
+        searched = client.get("/admin/list_customers/?q=smith").get_data(as_text=True)
+        orders = client.get("/admin/list_orders/").get_data(as_text=True)
+    finally:
+        app.extensions["db"].dispose()
+    assert 'id="list-search"' not in plain and 'id="list-search"' in orders
+    assert "have no column to search; the search was ignored." in searched
+    assert "Grace Hopper" in searched  # every row, unfiltered
