@@ -17,8 +17,8 @@ from dashkit.admin.filters import FilterSpec
 from dashkit.admin.table import html_text
 
 if TYPE_CHECKING:
+    from dashkit.admin.list_state import ListState
     from dashkit.admin.options import ModelAdmin
-    from dashkit.admin.query import ListState
 
 RawValues = dict[str, list[str]]
 """A filter's query-string values by part (`eq`, `min`, `max`, `null`), as given."""

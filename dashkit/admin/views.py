@@ -14,6 +14,7 @@ from dashkit.admin.display import DisplayField, humanize
 from dashkit.admin.keys import encode_pk, pk_of
 from dashkit.admin.list_access import ListAccess, list_access
 from dashkit.admin.list_controls import list_controls
+from dashkit.admin.list_state import ListState, read_list_state
 from dashkit.admin.lookup import (
     admin_of,
     can_write,
@@ -26,7 +27,7 @@ from dashkit.admin.lookup import (
     with_args,
     with_query,
 )
-from dashkit.admin.query import ListQuery, ListState, Page, read_list_state
+from dashkit.admin.query import ListQuery, Page
 from dashkit.admin.rows import get_row, scoped_select
 from dashkit.admin.table import TableLinks, UrlParts, html_text, table_body, table_head
 from dashkit.audit import history
@@ -144,9 +145,7 @@ def list_context(
     if whole_page:  # the links around the results, ready made: cheaper than template calls
         context["views_url"] = with_query(
             admin_url("admin.saved_views"),
-            "query=" + quote(request.query_string, safe="/")
-            if request.query_string
-            else "",
+            "query=" + quote(request.query_string, safe="/") if request.query_string else "",
         )
         if access.can_export:
             context["export_csv_url"] = export_url("csv")

@@ -13,8 +13,9 @@ from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.list_state import read_list_state
 from dashkit.admin.options import ModelAdmin
-from dashkit.admin.query import ListQuery, read_list_state
+from dashkit.admin.query import ListQuery
 
 
 class OrderAdmin(ModelAdmin):
