@@ -53,7 +53,7 @@ from werkzeug.wrappers import Request, Response
 
 from dashkit import App
 from dashkit.admin import Admin, ModelAdmin
-from dashkit.admin.keyset import encode_cursor
+from dashkit.admin.list.keyset import encode_cursor
 from dashkit.auth import create_user, init_auth
 from dashkit.auth.passwords import PasswordHasher
 from dashkit.db import init_db

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from machine import SHARED_DATA, unavailable
 from werkzeug.serving import make_server
 
 from dashkit import App
-from machine import SHARED_DATA, unavailable
 from dashkit.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dashkit.admin.edit.writes import delete_row, primary_key_of
 from dashkit.admin.keys import pk_of
-from dashkit.admin.writes import delete_row, primary_key_of
 from dashkit.audit import DELETE, record
 from dashkit.errors import DashkitError
 

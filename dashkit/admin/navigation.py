@@ -1,5 +1,5 @@
-"""The admin's navigation: the models a user may view, by category, and the sidebar drawn
-from them, kept per set of granted permissions."""
+"""The admin's navigation: the models a user may view, by category, shown on the index page
+and drawn as the sidebar, kept per set of granted permissions."""
 
 from __future__ import annotations
 
@@ -8,11 +8,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup, escape
 
+from dashkit.admin.lookup import admin_of
+from dashkit.auth import require_login
 from dashkit.auth.permissions import grants
+from dashkit.templating import render
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
-    from dashkit.http import Request
+    from dashkit.http import Request, Response
+    from dashkit.routing import Blueprint
 
 KEPT = 256
 """At most this many permission sets (and sidebars) are kept; then all are forgotten."""
@@ -85,3 +89,17 @@ def keep(kept: dict[K, V], key: K, value: V) -> None:
     if len(kept) >= KEPT:
         kept.clear()
     kept[key] = value
+
+
+def register_routes(blueprint: Blueprint) -> None:
+    blueprint.add_url_rule("/", "index", index)
+
+
+def index(request: Request) -> Response:
+    require_login(request)
+    admin = admin_of(request)
+    return render(
+        request, "admin/index.html", groups=admin.visible(request), page_title=admin.title
+    )
+
+

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from dashkit.admin.actions import ACTION_MARK, DELETE_SELECTED, Action
 from dashkit.admin.display import DisplayField, Formatter, humanize, resolve_path
 from dashkit.admin.errors import OptionError
-from dashkit.admin.filters import FilterSpec, filter_kind
 from dashkit.admin.introspection import TEXT_KINDS, ModelInfo, inspect_model
+from dashkit.admin.list.filters import FilterSpec, filter_kind
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -49,7 +49,7 @@ class ModelAdmin:
     form_fields: ClassVar[Sequence[str] | None] = None
     exclude: ClassVar[Sequence[str]] = ()
     widgets: ClassVar[Mapping[str, Any]] = {}
-    """Per form field: a `dashkit.admin.forms` Field to use instead (e.g. a ChoiceField with
+    """Per form field: a `dashkit.admin.edit.forms` Field to use instead (e.g. a ChoiceField with
     fixed choices), or "text"/"textarea" for a string column."""
     formatters: ClassVar[Mapping[str, Formatter]] = {}
     inlines: ClassVar[Sequence[str]] = ()

@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from dashkit.admin import bulk, export, saved_views, views, write_views
+from dashkit.admin import detail, navigation
+from dashkit.admin.edit import bulk
+from dashkit.admin.edit import views as edit_views
+from dashkit.admin.edit.forms.widgets import field_error_html, field_row_html, options_html
 from dashkit.admin.errors import OptionError
-from dashkit.admin.forms.widgets import field_error_html, field_row_html, options_html
-from dashkit.admin.list_access import forget_list_access
+from dashkit.admin.list import export, saved_views
+from dashkit.admin.list import views as list_views
+from dashkit.admin.list.access import forget_list_access
 from dashkit.admin.navigation import Navigation
 from dashkit.admin.options import ModelAdmin
 from dashkit.errors import ConfigError
@@ -20,11 +24,13 @@ if TYPE_CHECKING:
     from dashkit.http import Request
 
 ROUTE_INSTALLERS: tuple[Callable[[Blueprint], None], ...] = (
-    views.register_routes,
+    navigation.register_routes,
+    list_views.register_routes,
+    detail.register_routes,
     bulk.register_routes,
     export.register_routes,
     saved_views.register_routes,
-    write_views.register_routes,
+    edit_views.register_routes,
 )
 """Every module that adds routes to the `admin` blueprint."""
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from sqlalchemy.sql import sqltypes
 
-from dashkit.admin.forms.introspect import scalar_field
+from dashkit.admin.edit.forms.introspect import scalar_field
 
 
 def column_read_only_reason(column: sa.Column, dialect: sa.Dialect | None = None) -> str | None:

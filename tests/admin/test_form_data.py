@@ -12,8 +12,8 @@ from write_app import FAST_N, make_write_app, signed_in
 from write_models import Customer, Order, seed
 
 from dashkit.admin import ModelAdmin, OptionError
-from dashkit.admin.form_data import dependents, form_fields
-from dashkit.admin.forms import ChoiceField
+from dashkit.admin.edit.form_data import dependents, form_fields
+from dashkit.admin.edit.forms import ChoiceField
 from dashkit.auth import create_user
 from dashkit.auth.passwords import PasswordHasher
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from write_models import Customer, Order, Tag
 
-from dashkit.admin.forms import ForeignKeyField, Targets, fields_for, search_targets
-from dashkit.admin.forms.choices import (
+from dashkit.admin.edit.forms import ForeignKeyField, Targets, fields_for, search_targets
+from dashkit.admin.edit.forms.choices import (
     SEARCH_LIMIT,
     chosen_options,
     field_options,

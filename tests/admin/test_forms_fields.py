@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from dashkit.admin.forms import (
+from dashkit.admin.edit.forms import (
     UNSET,
     BinaryField,
     BooleanField,

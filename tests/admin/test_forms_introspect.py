@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from dashkit.admin.forms import (
+from dashkit.admin.edit.forms import (
     BinaryField,
     BooleanField,
     ChoiceField,
@@ -131,7 +131,7 @@ def test_stored_values_of_sample_databases_survive_an_unchanged_save(chinook_pat
     """format() then coerce() gives back every stored value: saving a form untouched writes nothing."""
     from sqlalchemy.orm import Session
 
-    from dashkit.admin.forms import UNSET, BinaryField
+    from dashkit.admin.edit.forms import UNSET, BinaryField
     from dashkit.reflect import reflect
 
     for path in (chinook_path, northwind_path):

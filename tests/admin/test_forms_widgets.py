@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment
 
-from dashkit.admin.forms import (
+from dashkit.admin.edit.forms import (
     BooleanField,
     ChoiceField,
     DecimalField,
@@ -12,8 +12,8 @@ from dashkit.admin.forms import (
     IntegerField,
     StringField,
 )
-from dashkit.admin.forms.binding import BoundField
-from dashkit.admin.forms.widgets import field_error_html, field_row_html, options_html
+from dashkit.admin.edit.forms.binding import BoundField
+from dashkit.admin.edit.forms.widgets import field_error_html, field_row_html, options_html
 
 HOSTILE = '<script>alert("x")</script>'
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Session
 from write_models import Customer, Line, Order, seed
 
-from dashkit.admin.integrity import IntegrityRefusal
-from dashkit.admin.originals import snapshot
-from dashkit.admin.writes import create_row, delete_row, load_row, row_values, update_row
+from dashkit.admin.edit.integrity import IntegrityRefusal
+from dashkit.admin.edit.originals import snapshot
+from dashkit.admin.edit.writes import create_row, delete_row, load_row, row_values, update_row
 
 
 def count(session: Session, model: type) -> int:

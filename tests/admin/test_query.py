@@ -13,9 +13,9 @@ from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from dashkit.admin.list_state import read_list_state
+from dashkit.admin.list.query import ListQuery
+from dashkit.admin.list.state import read_list_state
 from dashkit.admin.options import ModelAdmin
-from dashkit.admin.query import ListQuery
 
 
 class OrderAdmin(ModelAdmin):
@@ -376,7 +376,7 @@ def ids_of(tracks) -> list[int]:
 
 
 def test_a_count_over_its_time_budget_falls_back_to_the_estimate(list_session: Session):
-    from dashkit.admin.counting import bounded_total
+    from dashkit.admin.list.counting import bounded_total
 
     dialect = list_session.get_bind().dialect.name
     if dialect == "sqlite":

@@ -13,8 +13,8 @@ from markupsafe import Markup, escape
 
 from dashkit.admin import ModelAdmin
 from dashkit.admin.keys import encode_pk
+from dashkit.admin.list.table import TableLinks, table_body, table_head
 from dashkit.admin.lookup import path_segment
-from dashkit.admin.table import TableLinks, table_body, table_head
 
 NO_LINKS = TableLinks(detail=("/admin/x/", "/"), related={}, editors={})
 

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage, MultiDict
 from write_models import Customer, Line, Order, Product, Status, Tag, seed
 
-from dashkit.admin.forms import coerce_form, fields_for
-from dashkit.admin.integrity import IntegrityRefusal
-from dashkit.admin.originals import BadOriginals, read_originals, sign_originals, snapshot
-from dashkit.admin.writes import (
+from dashkit.admin.edit.forms import coerce_form, fields_for
+from dashkit.admin.edit.integrity import IntegrityRefusal
+from dashkit.admin.edit.originals import BadOriginals, read_originals, sign_originals, snapshot
+from dashkit.admin.edit.writes import (
     ConflictError,
     RowNotFound,
     create_row,

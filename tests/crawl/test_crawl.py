@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 from crawl.crawler import crawl
-from machine import unavailable
 from crawl.load_chinook import SHARED_DATA, load_chinook
 from crawl.serving import signed_in
 from crawl.tricky_schema import create_tricky_schema
+from machine import unavailable
 
 from dashkit.db import make_engine
 from dashkit.reflect import Selection

@@ -8,7 +8,7 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from dashkit.admin.forms.fields import UNSET, Field, FieldError
+from dashkit.admin.edit.forms.fields import UNSET, Field, FieldError
 
 
 @dataclass

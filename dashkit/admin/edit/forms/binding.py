@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from dashkit.admin.forms.choices import Option, Targets, field_options
-from dashkit.admin.forms.fields import BinaryField, Field, FieldError
-from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
-from dashkit.admin.forms.widgets import field_row_html
+from dashkit.admin.edit.forms.choices import Option, Targets, field_options
+from dashkit.admin.edit.forms.fields import BinaryField, Field, FieldError
+from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.forms.widgets import field_row_html
 
 
 @dataclass

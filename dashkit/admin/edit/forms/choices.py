@@ -16,8 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import ColumnProperty, Mapper, Session
 
-from dashkit.admin.forms.fields import Field, FieldError
-from dashkit.admin.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.forms.fields import Field, FieldError
+from dashkit.admin.edit.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
 
 Option = tuple[str, str]
 SEARCH_LIMIT = 20

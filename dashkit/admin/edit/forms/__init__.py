@@ -1,8 +1,8 @@
 """Form fields per column type: which widget to draw and how to coerce what is posted."""
 
-from dashkit.admin.forms.binding import BoundField, bind_fields
-from dashkit.admin.forms.choices import Targets, row_label, search_targets
-from dashkit.admin.forms.fields import (
+from dashkit.admin.edit.forms.binding import BoundField, bind_fields
+from dashkit.admin.edit.forms.choices import Targets, row_label, search_targets
+from dashkit.admin.edit.forms.fields import (
     UNSET,
     BinaryField,
     BooleanField,
@@ -20,9 +20,9 @@ from dashkit.admin.forms.fields import (
     TimeField,
     UuidField,
 )
-from dashkit.admin.forms.form import FormResult, coerce_form
-from dashkit.admin.forms.introspect import fields_for, scalar_field
-from dashkit.admin.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.forms.form import FormResult, coerce_form
+from dashkit.admin.edit.forms.introspect import fields_for, scalar_field
+from dashkit.admin.edit.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
 
 __all__ = [
     "SELECT_LIMIT",

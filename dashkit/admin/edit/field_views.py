@@ -7,13 +7,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from dashkit.admin import form_data
-from dashkit.admin.forms import bind_fields, coerce_form, search_targets
-from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
-from dashkit.admin.integrity import IntegrityRefusal
-from dashkit.admin.lookup import admin_of
-from dashkit.admin.originals import BadOriginals
-from dashkit.admin.write_access import (
+from dashkit.admin.edit import form_data
+from dashkit.admin.edit.access import (
     load_or_404,
     next_url,
     reload_or_none,
@@ -21,7 +16,12 @@ from dashkit.admin.write_access import (
     save_row,
     writable,
 )
-from dashkit.admin.writes import ConflictError
+from dashkit.admin.edit.forms import bind_fields, coerce_form, search_targets
+from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.integrity import IntegrityRefusal
+from dashkit.admin.edit.originals import BadOriginals
+from dashkit.admin.edit.writes import ConflictError
+from dashkit.admin.lookup import admin_of
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
 from dashkit.http import Request, Response, abort, redirect

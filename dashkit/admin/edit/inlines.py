@@ -14,12 +14,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from werkzeug.datastructures import MultiDict
 
-from dashkit.admin import form_data
-from dashkit.admin.forms import BoundField, Field, FormResult, bind_fields, coerce_form, fields_for
-from dashkit.admin.integrity import IntegrityRefusal
-from dashkit.admin.keys import encode_pk
-from dashkit.admin.originals import BadOriginals, read_row_token, sign_originals, snapshot
-from dashkit.admin.writes import (
+from dashkit.admin.edit import form_data
+from dashkit.admin.edit.forms import (
+    BoundField,
+    Field,
+    FormResult,
+    bind_fields,
+    coerce_form,
+    fields_for,
+)
+from dashkit.admin.edit.integrity import IntegrityRefusal
+from dashkit.admin.edit.originals import BadOriginals, read_row_token, sign_originals, snapshot
+from dashkit.admin.edit.writes import (
     ConflictError,
     RowNotFound,
     create_row,
@@ -30,6 +36,7 @@ from dashkit.admin.writes import (
     snapshot_keys,
     update_row,
 )
+from dashkit.admin.keys import encode_pk
 from dashkit.audit import CREATE, DELETE, UPDATE
 
 if TYPE_CHECKING:

@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from dashkit.admin.form_data import editable_cells
+from dashkit.admin.edit.form_data import editable_cells
 from dashkit.admin.lookup import admin_of, can_write, link_target, url_around
 from dashkit.admin.navigation import keep
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
     from dashkit.admin.actions import Action
+    from dashkit.admin.list.table import UrlParts
     from dashkit.admin.options import ModelAdmin
-    from dashkit.admin.table import UrlParts
     from dashkit.app import App
     from dashkit.http import Request
 

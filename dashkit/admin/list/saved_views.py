@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from dashkit.admin.list_state import read_list_state
+from dashkit.admin.list.state import read_list_state
 from dashkit.admin.lookup import list_url, model_admin_for
 from dashkit.auth import flash, require_login
 from dashkit.db import read_rows

@@ -1,7 +1,7 @@
 """Fields that point at other rows: a foreign key column and a many-to-many collection.
 
 Coercion checks only the shape of the key; whether the row exists is the database's
-answer (a foreign-key violation becomes a field error in `dashkit.admin.integrity`).
+answer (a foreign-key violation becomes a field error in `dashkit.admin.edit.integrity`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from dashkit.admin.forms.fields import Field, FieldError
+from dashkit.admin.edit.forms.fields import Field, FieldError
 
 SELECT_LIMIT = 200
 """Tables with at most this many rows get a plain select; larger ones an autocomplete."""

@@ -2,7 +2,7 @@
 `field_views` (cell edit, field check, relation lookup, file download).
 
 Every write needs `"<slug>.add|change|delete"` (checked here, on the server), runs as one
-savepoint through `dashkit.admin.writes`, and lands in the audit trail. Each htmx
+savepoint through `dashkit.admin.edit.writes`, and lands in the audit trail. Each htmx
 interaction has a whole-page twin, so everything works with JavaScript off.
 """
 
@@ -12,16 +12,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from dashkit.admin import field_views, form_data
-from dashkit.admin.forms import BoundField, FormResult, bind_fields, coerce_form
-from dashkit.admin.forms.choices import Option
-from dashkit.admin.forms.fields import BinaryField, Field
-from dashkit.admin.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
-from dashkit.admin.integrity import IntegrityRefusal
-from dashkit.admin.keys import encode_pk
-from dashkit.admin.lookup import page_template
-from dashkit.admin.originals import BadOriginals
-from dashkit.admin.write_access import (
+from dashkit.admin.edit import field_views, form_data
+from dashkit.admin.edit.access import (
     load_or_404,
     next_url,
     reload_or_none,
@@ -30,13 +22,21 @@ from dashkit.admin.write_access import (
     save_row,
     writable,
 )
-from dashkit.admin.writes import (
+from dashkit.admin.edit.forms import BoundField, FormResult, bind_fields, coerce_form
+from dashkit.admin.edit.forms.choices import Option
+from dashkit.admin.edit.forms.fields import BinaryField, Field
+from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
+from dashkit.admin.edit.integrity import IntegrityRefusal
+from dashkit.admin.edit.originals import BadOriginals
+from dashkit.admin.edit.writes import (
     ConflictError,
     RowNotFound,
     create_row,
     delete_row,
     row_values,
 )
+from dashkit.admin.keys import encode_pk
+from dashkit.admin.lookup import page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash, has_permission
 from dashkit.http import Request, Response, abort, redirect

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from dashkit.admin.counting import Total, bounded_total
 from dashkit.admin.display import DisplayField
-from dashkit.admin.keyset import (
+from dashkit.admin.list.counting import Total, bounded_total
+from dashkit.admin.list.keyset import (
     SortKey,
     beyond,
     boundary_parameters,
     decode_cursor,
     encode_cursor,
 )
-from dashkit.admin.list_state import ListState
+from dashkit.admin.list.state import ListState
 from dashkit.admin.options import ModelAdmin
 from dashkit.db import read_rows, reading_connection
 

@@ -20,15 +20,15 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dashkit.admin.forms.introspect import base_type
-from dashkit.admin.integrity import (
+from dashkit.admin.edit.forms.introspect import base_type
+from dashkit.admin.edit.integrity import (
     MISSING_REFERENCE,
     IntegrityRefusal,
     classify,
     explain_integrity_error,
     missing_references,
 )
-from dashkit.admin.originals import changed_keys, snapshot, untag
+from dashkit.admin.edit.originals import changed_keys, snapshot, untag
 from dashkit.errors import DashkitError
 
 Scope = Callable[[sa.Select[Any]], sa.Select[Any]]

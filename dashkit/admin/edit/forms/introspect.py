@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
-from dashkit.admin.forms.fields import (
+from dashkit.admin.edit.forms.fields import (
     BinaryField,
     BooleanField,
     ChoiceField,
@@ -27,7 +27,7 @@ from dashkit.admin.forms.fields import (
     UuidField,
     choices_from_names,
 )
-from dashkit.admin.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
 
 
 def base_type(type_: sa.types.TypeEngine[Any]) -> sa.types.TypeEngine[Any]:

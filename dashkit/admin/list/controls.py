@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
-from dashkit.admin.filters import FilterSpec
-from dashkit.admin.table import html_text
+from dashkit.admin.list.filters import FilterSpec
+from dashkit.admin.list.table import html_text
 
 if TYPE_CHECKING:
-    from dashkit.admin.list_state import ListState
+    from dashkit.admin.list.state import ListState
     from dashkit.admin.options import ModelAdmin
 
 RawValues = dict[str, list[str]]

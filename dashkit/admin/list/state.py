@@ -11,7 +11,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from dashkit.admin.filters import PREFIX, AppliedFilter, parse_filters
+from dashkit.admin.list.filters import PREFIX, AppliedFilter, parse_filters
 from dashkit.admin.options import ModelAdmin
 
 

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
-from dashkit.admin.forms import (
+from dashkit.admin.edit.access import row_scope
+from dashkit.admin.edit.forms import (
     Field,
     ForeignKeyField,
     ManyToManyField,
@@ -24,11 +25,10 @@ from dashkit.admin.forms import (
     fields_for,
     row_label,
 )
-from dashkit.admin.forms.choices import LabelJoin, Option, SizeCache, Targets, joins_label
-from dashkit.admin.integrity import MISSING_REFERENCE
-from dashkit.admin.originals import read_originals, sign_originals, snapshot
-from dashkit.admin.write_access import row_scope
-from dashkit.admin.writes import (
+from dashkit.admin.edit.forms.choices import LabelJoin, Option, SizeCache, Targets, joins_label
+from dashkit.admin.edit.integrity import MISSING_REFERENCE
+from dashkit.admin.edit.originals import read_originals, sign_originals, snapshot
+from dashkit.admin.edit.writes import (
     RowNotFound,
     by_key,
     key_arguments,
@@ -93,7 +93,7 @@ def _chosen_widget(model_admin: ModelAdmin, item: Field) -> Field:
         return switched
     raise model_admin.error(
         "widgets",
-        f"{item.name!r}: use a form Field (dashkit.admin.forms) or one of "
+        f"{item.name!r}: use a form Field (dashkit.admin.edit.forms) or one of "
         f"{', '.join(TEXT_WIDGETS)} for a text column, not {choice!r}",
     )
 

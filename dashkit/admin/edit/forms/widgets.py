@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from dashkit.admin.table import html_text
+from dashkit.admin.list.table import html_text
 
 if TYPE_CHECKING:
-    from dashkit.admin.forms.binding import BoundField
+    from dashkit.admin.edit.forms.binding import BoundField
 
 REQUIRED_MARK = ' <span class="required" title="required">*</span>'
 DECIMAL_FIELDS = ("DecimalField", "FloatField")

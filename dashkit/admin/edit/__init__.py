@@ -1,0 +1,1 @@
+"""The write flow: forms, form data, writes, originals, integrity errors, inlines."""

@@ -1,0 +1,1 @@
+"""The list flow: the state a URL asks for, its query and pages, filters, exports."""
