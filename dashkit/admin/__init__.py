@@ -1,9 +1,9 @@
 """The admin: `Admin(app)`, `admin.register(Model, ModelAdmin)`, list/detail pages and actions."""
 
+from dashkit.admin.access import get_admin
 from dashkit.admin.actions import Action, ActionError, action
 from dashkit.admin.errors import OptionError
 from dashkit.admin.keys import decode_pk, encode_pk
-from dashkit.admin.lookup import get_admin
 from dashkit.admin.options import ModelAdmin
 from dashkit.admin.registry import Admin
 

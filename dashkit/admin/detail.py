@@ -8,17 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import admin_of, can_write, link_target, model_admin_for
 from dashkit.admin.display import humanize
 from dashkit.admin.keys import encode_pk, pk_of
-from dashkit.admin.lookup import (
-    admin_of,
-    can_write,
-    link_target,
-    list_url,
-    model_admin_for,
-    page_template,
-)
 from dashkit.admin.rows import get_row, scoped_select
+from dashkit.admin.templates import page_template
+from dashkit.admin.urls import list_url
 from dashkit.audit import history
 from dashkit.auth import has_permission
 from dashkit.http import Response

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from markupsafe import Markup, escape
 
-from dashkit.admin.lookup import admin_of
+from dashkit.admin.access import admin_of
 from dashkit.auth import require_login
 from dashkit.auth.permissions import grants
 from dashkit.templating import render

@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from dashkit.admin import ModelAdmin
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.list.table import TableLinks, table_body, table_head
-from dashkit.admin.lookup import path_segment
+from dashkit.admin.urls import path_segment
 
 NO_LINKS = TableLinks(detail=("/admin/x/", "/"), related={}, editors={})
 

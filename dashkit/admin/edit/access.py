@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
+from dashkit.admin.access import admin_of
 from dashkit.admin.edit.writes import RowNotFound, WriteResult, load_row, update_row
 from dashkit.admin.keys import decode_pk, encode_pk
-from dashkit.admin.lookup import admin_of
 from dashkit.auth import require_permission
 from dashkit.auth.next_url import safe_next_url
 from dashkit.http import Request, abort

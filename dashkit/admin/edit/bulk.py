@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dashkit.admin.access import model_admin_for
 from dashkit.admin.actions import ActionError
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.writes import ConflictError
 from dashkit.admin.keys import pk_of
-from dashkit.admin.lookup import list_url, model_admin_for
 from dashkit.admin.rows import get_rows
+from dashkit.admin.urls import list_url
 from dashkit.auth import flash, require_permission
 from dashkit.http import Response, abort, hx_redirect, redirect
 from dashkit.templating import render

@@ -7,6 +7,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import admin_of
 from dashkit.admin.edit import form_data
 from dashkit.admin.edit.access import (
     load_or_404,
@@ -21,7 +22,6 @@ from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.writes import ConflictError
-from dashkit.admin.lookup import admin_of
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
 from dashkit.http import Request, Response, abort, redirect

@@ -36,7 +36,7 @@ from dashkit.admin.edit.writes import (
     row_values,
 )
 from dashkit.admin.keys import encode_pk
-from dashkit.admin.lookup import page_template
+from dashkit.admin.templates import page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash, has_permission
 from dashkit.http import Request, Response, abort, redirect

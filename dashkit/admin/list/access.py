@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from dashkit.admin.access import admin_of, can_write, link_target
 from dashkit.admin.edit.form_data import editable_cells
-from dashkit.admin.lookup import admin_of, can_write, link_target, url_around
 from dashkit.admin.navigation import keep
+from dashkit.admin.urls import url_around
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:

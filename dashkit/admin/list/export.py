@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from dashkit.admin.access import model_admin_for
 from dashkit.admin.display import DisplayField, json_value
 from dashkit.admin.list.query import ListQuery
 from dashkit.admin.list.state import read_list_state
-from dashkit.admin.lookup import model_admin_for
 from dashkit.http import Response, abort
 
 if TYPE_CHECKING:

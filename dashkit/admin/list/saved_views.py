@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl, urlencode
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import model_admin_for
 from dashkit.admin.list.state import read_list_state
-from dashkit.admin.lookup import list_url, model_admin_for
+from dashkit.admin.urls import list_url
 from dashkit.auth import flash, require_login
 from dashkit.db import read_rows
 from dashkit.http import Response, abort, redirect

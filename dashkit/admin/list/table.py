@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 
 from dashkit.admin.display import COMMON_FORMATS, DisplayField, format_value
 from dashkit.admin.keys import encode_pk
-from dashkit.admin.lookup import path_segment
+from dashkit.admin.urls import path_segment
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin

@@ -9,22 +9,15 @@ from urllib.parse import quote, quote_plus, urlencode
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import admin_of, model_admin_for
 from dashkit.admin.display import DisplayField, humanize
 from dashkit.admin.list.access import ListAccess, list_access
 from dashkit.admin.list.controls import list_controls
 from dashkit.admin.list.query import ListQuery, Page
 from dashkit.admin.list.state import ListState, read_list_state
 from dashkit.admin.list.table import TableLinks, UrlParts, html_text, table_body, table_head
-from dashkit.admin.lookup import (
-    admin_of,
-    encode_args,
-    fixed_url,
-    list_url,
-    model_admin_for,
-    page_template,
-    with_args,
-    with_query,
-)
+from dashkit.admin.templates import page_template
+from dashkit.admin.urls import encode_args, fixed_url, list_url, with_args, with_query
 from dashkit.auth import require_permission
 from dashkit.http import Response, abort, hx_push_url, redirect
 from dashkit.templating import render
