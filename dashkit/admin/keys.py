@@ -3,6 +3,11 @@
 Each value is written as text with `~`, `,` and `/` escaped as `~XX` (hex), so any value
 fits in one segment and the commas that separate composite parts are unambiguous. A NULL
 (possible in the stand-in key of a reflected view or keyless table) is written `~N`.
+
+A segment must also survive the way browsers and servers normalise paths: `.` and `..`
+are dot segments (dropped, or the parent folder) and an empty one merges with its
+neighbours, so a value that is only dots has them escaped (`~2E~2E`) and the empty text
+is written `~E`. Percent signs, `?`, `#` and spaces are left to the URL's own quoting.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ if TYPE_CHECKING:
 _SPECIAL = re.compile(r"[~,/]")
 _ESCAPED = re.compile(r"~([0-9A-F]{2})")
 NULL_PART = "~N"
+EMPTY_PART = "~E"
+DOT_SEGMENTS = (".", "..")
 
 
 def encode_pk(values: Iterable[Any]) -> str:
@@ -32,7 +39,10 @@ def encode_pk(values: Iterable[Any]) -> str:
             parts.append(NULL_PART)
             continue
         text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-        parts.append(_SPECIAL.sub(lambda match: f"~{ord(match.group()):02X}", text))
+        if text in DOT_SEGMENTS:
+            parts.append(text.replace(".", "~2E"))
+        else:
+            parts.append(_SPECIAL.sub(lambda match: f"~{ord(match.group()):02X}", text) or EMPTY_PART)
     return ",".join(parts)
 
 
@@ -47,6 +57,8 @@ def decode_pk(model_admin: ModelAdmin, text: str) -> tuple[Any, ...]:
         if part == NULL_PART:
             values.append(None)
             continue
+        if part == EMPTY_PART:
+            part = ""
         raw = _ESCAPED.sub(lambda match: chr(int(match.group(1), 16)), part)
         values.append(parse_value(model_admin.info.columns[name], raw))
     return tuple(values)
