@@ -20,7 +20,9 @@ if TYPE_CHECKING:
 
 VERBS = ("view", "add", "change", "delete", "export")
 DEFAULT_LIST_COLUMNS = 8
-UNLISTED_KINDS = ("text", "json", "binary", "other")
+UNLISTED_KINDS = ("json", "binary", "other")
+"""Kinds a list leaves out unless asked: bytes, documents and types it cannot show as text.
+Long text is listed (the table clips it); the first `DEFAULT_LIST_COLUMNS` others are."""
 
 
 class ModelAdmin:
@@ -89,8 +91,9 @@ class ModelAdmin:
         self.label_column: str | None = next(
             (
                 c.name
+                for kind in TEXT_KINDS  # a short string names a row better than long text
                 for c in self.info.columns.values()
-                if c.kind == "string" and not c.primary_key
+                if c.kind == kind and not c.primary_key
             ),
             None,
         )
@@ -228,7 +231,7 @@ class ModelAdmin:
     def _resolve_search_fields(self) -> list[Any]:
         names = type(self).search_fields
         if names is None:
-            return [c.attribute for c in self.info.columns.values() if c.kind == "string"]
+            return [c.attribute for c in self.info.columns.values() if c.kind in TEXT_KINDS]
         result = []
         for name in names:
             resolved = resolve_path(self.info, name)
