@@ -7,7 +7,6 @@ A database that cannot be reached skips its tests with the reason printed; under
 from __future__ import annotations
 
 import importlib
-import os
 import shutil
 import sys
 import textwrap
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from machine import SHARED_DATA, unavailable
+from server_databases import fresh_database
 from werkzeug.serving import make_server
 
 from dashkit import App
@@ -26,10 +26,6 @@ from dashkit.db import make_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SERVER_URLS = {
-    "postgresql": os.environ.get("DASHKIT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-    "mariadb": os.environ.get("DASHKIT_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),
-}
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 @pytest.fixture
@@ -66,57 +62,20 @@ def app_module(tmp_path: Path, monkeypatch):
             del sys.modules[loaded]
 
 
-def _create_server_database(dialect: str) -> tuple[str, sa.Engine]:
-    """Create an empty, uniquely named database on a real server; return its URL."""
-    admin_url = sa.make_url(SERVER_URLS[dialect])
-    name = f"dk_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-    try:
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    except sa.exc.OperationalError as error:
-        engine.dispose()
-        unavailable(f"{dialect} at {admin_url.render_as_string(hide_password=True)} unreachable: {error.orig}")
-    return admin_url.set(database=name).render_as_string(hide_password=False), engine
-
-
-def _drop_server_database(engine: sa.Engine, url: str, dialect: str) -> None:
-    name = sa.make_url(url).database
-    with engine.connect() as connection:
-        if dialect == "postgresql":
-            connection.exec_driver_sql(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
-            )
-        connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-    engine.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def database_url(request, tmp_path: Path) -> Iterator[str]:
     """URL of a fresh, empty database on each dialect in turn."""
-    yield from _fresh_database(request.param, tmp_path)
-
-
-def _fresh_database(dialect: str, tmp_path: Path) -> Iterator[str]:
-    if dialect == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite'}"
-        return
-    url, engine = _create_server_database(dialect)
-    try:
-        yield url
-    finally:
-        _drop_server_database(engine, url, dialect)
+    yield from fresh_database(request.param, tmp_path)
 
 
 @pytest.fixture
 def postgres_url(tmp_path: Path) -> Iterator[str]:
-    yield from _fresh_database("postgresql", tmp_path)
+    yield from fresh_database("postgresql", tmp_path)
 
 
 @pytest.fixture
 def mariadb_url(tmp_path: Path) -> Iterator[str]:
-    yield from _fresh_database("mariadb", tmp_path)
+    yield from fresh_database("mariadb", tmp_path)
 
 
 @pytest.fixture

@@ -162,10 +162,12 @@ def parse_value(info: ColumnInfo, text: str) -> Any:
     """Coerce text to the Python type of `info`'s column; ValueError if it is not one."""
     kind = info.kind
     if kind in TEXT_KINDS or kind == "other":
+        if "\x00" in text:
+            raise ValueError("text cannot hold a NUL character")
         return text
     text = text.strip()
     if kind == "integer":
-        return int(text)
+        return _integer_in_range(info, int(text))
     if kind == "number":
         python_type = info.attribute.type.python_type
         try:
@@ -193,6 +195,18 @@ def parse_value(info: ColumnInfo, text: str) -> Any:
                 return choice
         raise ValueError(f"{text!r} is not one of the choices")
     raise ValueError(f"{kind} values cannot be given as text")
+
+
+def _integer_in_range(info: ColumnInfo, number: int) -> int:
+    """`number`, when the widest integer a database stores (64 bits, signed unless the
+    column is MySQL's UNSIGNED) holds it: a larger one can name no row, and drivers
+    refuse it with an error of their own (SQLite's OverflowError, PostgreSQL's "bigint
+    out of range")."""
+    unsigned = getattr(info.attribute.type, "unsigned", False)
+    low, high = (0, 2**64 - 1) if unsigned else (-(2**63), 2**63 - 1)
+    if not low <= number <= high:
+        raise ValueError(f"{number} is out of range")
+    return number
 
 
 def choice_value(choice: Any) -> str:

@@ -64,8 +64,8 @@ def create_user(
 ) -> User:
     """Add an active user after checking the username and the password policy."""
     name = normalize_username(username)
-    if not name or len(name) > 150 or any(char.isspace() for char in name):
-        raise UserError("A username needs 1 to 150 characters and no spaces.")
+    if not name or len(name) > 150 or not name.isprintable() or any(map(str.isspace, name)):
+        raise UserError("A username needs 1 to 150 characters, no spaces or control characters.")
     if find_user(db, name) is not None:
         raise UserError(f"A user named {name!r} already exists.")
     _check_policy(password, name, min_password_length)

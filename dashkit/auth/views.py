@@ -42,6 +42,8 @@ def login(request: Request) -> Response:
     password = request.form.get("password", "")
     if not username or not password:
         return _login_page(request, next_url, username, "Enter your username and password.", 400)
+    if "\x00" in username:  # names no account; PostgreSQL would refuse even to look it up
+        return _login_page(request, next_url, "", LOGIN_FAILED, 200)
     address = request.remote_addr or ""
     blocked_for = auth.throttle.reserve(db, username, address)
     if blocked_for is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -36,9 +37,11 @@ def export_view(request: Request, slug: str, fmt: str) -> Response:
     if fmt not in FORMATS:
         abort(404, f"Export as {fmt!r} is not offered; use csv or json.")
     state = read_list_state(model_admin, request.args)
+    if state.notices:  # a list shows what it ignored; a download would hide it
+        abort(400, " ".join(state.notices))
     query = ListQuery(model_admin, state, request)
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
-    rows = _rows(request.db.get_bind(), query)
+    rows = _started(_rows(request.db.get_bind(), query))
     body = _csv(fields, rows) if fmt == "csv" else _json(fields, rows)
     response = Response(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{model_admin.slug}.{fmt}"'
@@ -51,6 +54,13 @@ def _rows(engine: sa.Engine | sa.Connection, query: ListQuery) -> Iterator[Any]:
     with Session(engine) as session:
         for batch in query.batches(session, BATCH_SIZE):
             yield from batch
+
+
+def _started(rows: Iterator[Any]) -> Iterator[Any]:
+    """`rows` with the first batch read now: a query that fails is an error page, not a
+    download cut short after its headers were sent."""
+    first = list(itertools.islice(rows, 1))
+    return itertools.chain(first, rows)
 
 
 def _csv(fields: Sequence[DisplayField], rows: Iterator[Any]) -> Iterator[bytes]:

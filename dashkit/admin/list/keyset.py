@@ -117,7 +117,7 @@ def decode_cursor(keys: Sequence[SortKey], token: str) -> list[Any]:
             if not key.nullable:
                 raise ValueError("the page cursor does not match the sort order")
             values.append(None)
-        elif isinstance(text, str):
+        elif isinstance(text, str) and "\x00" not in text:
             values.append(text if key.as_text else key.column.python_value(text))
         else:
             raise ValueError("the page cursor is malformed")

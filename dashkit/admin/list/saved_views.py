@@ -86,6 +86,9 @@ def save_view(request: Request, slug: str) -> Response:
     if not name:
         flash(request, "Give the view a name to save it.", "error")
         return redirect(target)
+    if not name.isprintable():
+        flash(request, "A view's name cannot hold control characters.", "error")
+        return redirect(target)
     existing = request.state_db.scalars(
         sa.select(SavedView).where(
             SavedView.user_id == user.id,

@@ -74,8 +74,11 @@ def read_list_state(model_admin: ModelAdmin, args: MultiDict[str, str]) -> ListS
     # each name's first value: MultiDict.get builds an HTTP error for every name not given
     given = args.to_dict()
     state = ListState(page_size=model_admin.page_size)
-    state.search = given.get("q", "").strip()[:200]
     state.filters, state.notices = parse_filters(model_admin.filters, args)
+    state.search = given.get("q", "").strip()[:200]
+    if "\x00" in state.search:
+        state.notices.append("Search ignored: it holds a NUL character.")
+        state.search = ""
     sort = given.get("sort", "").strip()
     if sort:
         name = sort.lstrip("-")

@@ -38,6 +38,12 @@ UNSET = Unset()
 REQUIRED = "This field is required."
 
 
+def refuse_nul(text: str) -> None:
+    """A NUL character is no text a form means to store (PostgreSQL refuses it outright)."""
+    if "\x00" in text:
+        raise FieldError("Text cannot hold a NUL character.")
+
+
 class Field:
     """One editable column: its label, whether it may be empty, its widget and coercion."""
 
@@ -76,6 +82,7 @@ class Field:
         text = "" if raw is None else str(raw)
         if text.strip() == "":
             return self.empty(creating=creating)
+        refuse_nul(text)
         return self.parse(text.strip() if self.strip else text)
 
     def empty(self, *, creating: bool) -> Any:
@@ -123,6 +130,7 @@ class TextField(StringField):
         text = "" if raw is None else str(raw).replace("\r\n", "\n")
         if text.strip() == "":
             return self.empty(creating=creating)
+        refuse_nul(text)
         return self.parse(text)
 
 
