@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import keyword
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 
 _NOT_IDENTIFIER = re.compile(r"\W+")
@@ -51,15 +53,52 @@ def strip_key_suffix(column_name: str) -> str:
     return match.group(1) if match else column_name
 
 
+PLAIN_TABLE_KEY = re.compile(r"[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)?")
+"""A table name (after an optional schema) that its slug spells out, up to letter case."""
+SLUG_HASH_LENGTH = 6
+
+
 def url_slugs(keys: Iterable[str]) -> dict[str, str]:
-    """A unique URL-safe slug per table key: `Order Details` → `order-details`, `Bücher` → `bucher`."""
-    taken: set[str] = set()
-    slugs = {}
-    for key in keys:
-        folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
-        slug = re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-") or "table"
-        slugs[key] = unique_name([slug], taken)
+    """A unique URL-safe slug per table key, derived from that key alone, so that adding or
+    dropping other tables never moves a table's URL, its permissions or its saved views.
+
+    A plain name is its own slug in lower case (`Album` → `album`, schema `sales`, table
+    `region` → `sales-region`); any other name gets a readable part and a short hash of the
+    exact name (`Order Details` → `order-details-` and six hex digits, `表` → `table-` and
+    six). The one exception: names that differ only in case (PostgreSQL keeps `Album` and
+    `album` apart) share a readable slug, which the all-lower-case one keeps while the
+    others add their hash.
+    """
+    keys = list(keys)
+    slugs = {key: _own_slug(key) for key in keys}
+    taken = Counter(slugs.values())
+    for key, slug in slugs.items():
+        if taken[slug] > 1 and key.replace(".", "-") != slug:
+            slugs[key] = f"{slug}-{_name_hash(key)}"
     return slugs
+
+
+def _own_slug(key: str) -> str:
+    readable = _readable_slug(key)
+    if PLAIN_TABLE_KEY.fullmatch(key):
+        return readable
+    return f"{readable or 'table'}-{_name_hash(key)}"
+
+
+def _readable_slug(key: str) -> str:
+    folded = unicodedata.normalize("NFKD", key).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9_-]+", "-", folded.lower()).strip("-")
+
+
+def _name_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:SLUG_HASH_LENGTH]
+
+
+def numbered_url_slugs(keys: Iterable[str]) -> dict[str, str]:
+    """The slugs dashkit gave before they were stable: readable, numbered in the order of
+    `keys` on collision (`a-b`, `a-b_2`). Only to find what stored slugs meant."""
+    taken: set[str] = set()
+    return {key: unique_name([_readable_slug(key) or "table"], taken) for key in keys}
 
 
 def plural_table_labels(table_name: str) -> tuple[str, str] | None:

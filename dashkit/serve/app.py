@@ -21,6 +21,7 @@ from dashkit.serve import first_admin
 from dashkit.serve.home import cache_dir, default_state_url
 from dashkit.serve.read_only import enforce_read_only
 from dashkit.serve.secret_key import stored_secret_key
+from dashkit.serve.stored_slugs import upgrade_stored_slugs
 
 READ_ONLY_REASON = "dashkit serve was started with --read-only"
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")
@@ -73,6 +74,7 @@ def build_app(options: ServeOptions) -> ServedApp:
     init_auth(app)
     reflected = reflect(database.engine, options.selection, cache_dir() if options.cache else None)
     database.data.dispose()
+    _keep_stored_slugs(state_url, reflected)
     admin = Admin(app, title=_title(data_url))
     register_reflected(
         admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
@@ -80,6 +82,16 @@ def build_app(options: ServeOptions) -> ServedApp:
     app.register_blueprint(first_admin.blueprint)
     app.route("/")(_home)
     return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced)
+
+
+def _keep_stored_slugs(state_url: str, reflected: ReflectedDatabase) -> None:
+    """Role grants, saved views and history stored under earlier, numbered slugs follow
+    their tables to the stable slugs (once per state database)."""
+    engine = make_engine(state_url)
+    try:
+        upgrade_stored_slugs(engine, [table.table.key for table in reflected.tables])
+    finally:
+        engine.dispose()
 
 
 def _home(request: Request) -> Response:
