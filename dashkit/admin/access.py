@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from dashkit.auth import has_permission, require_permission
+from dashkit.auth import has_permission, require_login, require_permission
 from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -14,6 +14,12 @@ if TYPE_CHECKING:
     from dashkit.admin.registry import Admin
     from dashkit.app import App
     from dashkit.http import Request
+
+
+def signed_in_only(request: Request) -> None:
+    """Ask an anonymous visitor of any admin URL to sign in before anything is looked up:
+    a 404 for a table that does not exist would tell a stranger which ones do."""
+    require_login(request)
 
 
 def get_admin(app: App) -> Admin:

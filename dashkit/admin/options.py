@@ -65,6 +65,10 @@ class ModelAdmin:
     count_limit: ClassVar[int] = 10_000
     """Rows counted exactly at most; beyond it the list shows an estimate."""
     count_timeout_ms: ClassVar[int] = 1000
+    export_formulas: ClassVar[bool] = False
+    """Whether a CSV export may hold text that a spreadsheet runs as a formula. By default a
+    cell of text starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+    leading `'`, so opening the file runs nothing; True exports such text as stored."""
     detail_relation_rows: ClassVar[int] = 5
 
     def __init__(self, model: type):

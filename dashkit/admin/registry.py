@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from dashkit.admin import detail, navigation
+from dashkit.admin.access import signed_in_only
 from dashkit.admin.edit import bulk
 from dashkit.admin.edit import views as edit_views
 from dashkit.admin.edit.forms.widgets import field_error_html, field_row_html, options_html
@@ -54,6 +55,7 @@ class Admin:
         self.model_admins: dict[str, ModelAdmin] = {}
         self.navigation = Navigation(self.model_admins)
         blueprint = Blueprint("admin", __name__, url_prefix=url_prefix)
+        blueprint.before_request(signed_in_only)
         for install in ROUTE_INSTALLERS:
             install(blueprint)
         app.register_blueprint(blueprint)

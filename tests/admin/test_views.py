@@ -164,6 +164,18 @@ def test_permissions(admin_app):
     assert "Export CSV" not in html and "With selected" not in html
 
 
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
+def test_anonymous_visitors_cannot_tell_which_tables_exist(admin_app, headers):
+    anonymous = admin_app.test_client()
+    for path in ("/", "/{}/", "/{}/count", "/{}/1/", "/{}/1/edit", "/{}/new", "/{}/export.csv"):
+        existing = anonymous.get("/admin" + path.format("list_orders"), headers=headers)
+        missing = anonymous.get("/admin" + path.format("no_such_table"), headers=headers)
+        assert existing.status_code == missing.status_code in (303, 401), path
+        assert existing.headers.get("Location", "").split("?")[0] == missing.headers.get(
+            "Location", ""
+        ).split("?")[0]
+
+
 def test_detail_links_foreign_keys_and_lists_children(admin_app):
     client = signed_in(admin_app)
     order = client.get("/admin/list_orders/3/").get_data(as_text=True)

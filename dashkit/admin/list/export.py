@@ -7,6 +7,7 @@ import io
 import itertools
 import json
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from dashkit.routing import Blueprint
 
 FORMATS = {"csv": "text/csv", "json": "application/json"}
+FORMULA_STARTS = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet read a cell as a formula."""
 BATCH_SIZE = 1000
 
 
@@ -42,7 +45,10 @@ def export_view(request: Request, slug: str, fmt: str) -> Response:
     query = ListQuery(model_admin, state, request)
     fields = [field for field in model_admin.list_fields if field.name in state.columns]
     rows = _started(_rows(request.db.get_bind(), query))
-    body = _csv(fields, rows) if fmt == "csv" else _json(fields, rows)
+    if fmt == "csv":
+        body = _csv(fields, rows, formulas=model_admin.export_formulas)
+    else:
+        body = _json(fields, rows)
     response = Response(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{model_admin.slug}.{fmt}"'
     response.headers["Cache-Control"] = "no-store"
@@ -63,7 +69,7 @@ def _started(rows: Iterator[Any]) -> Iterator[Any]:
     return itertools.chain(first, rows)
 
 
-def _csv(fields: Sequence[DisplayField], rows: Iterator[Any]) -> Iterator[bytes]:
+def _csv(fields: Sequence[DisplayField], rows: Iterator[Any], *, formulas: bool) -> Iterator[bytes]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -76,8 +82,19 @@ def _csv(fields: Sequence[DisplayField], rows: Iterator[Any]) -> Iterator[bytes]
     writer.writerow([field.label for field in fields])
     yield flush()
     for row in rows:
-        writer.writerow([field.display(row) for field in fields])
+        cells = [field.display(row) for field in fields]
+        if not formulas:
+            cells = [_inert(cell, field, row) for cell, field in zip(cells, fields, strict=True)]
+        writer.writerow(cells)
         yield flush()
+
+
+def _inert(cell: str, field: DisplayField, row: Any) -> str:
+    """`cell` as a spreadsheet shows it without running it: text that would start a formula
+    gets a leading `'` (OWASP's advice); a number's own minus sign is left alone."""
+    if cell[:1] in FORMULA_STARTS and not isinstance(field.value(row), (int, float, Decimal)):
+        return "'" + cell
+    return cell
 
 
 def _json(fields: Sequence[DisplayField], rows: Iterator[Any]) -> Iterator[bytes]:
