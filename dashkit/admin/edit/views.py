@@ -82,7 +82,7 @@ def _place_errors(fields: list[Field], refusal: IntegrityRefusal, result: FormRe
 # -- create and edit ------------------------------------------------------------------------
 
 
-def _form_page(
+def _render_form(
     request: Request,
     model_admin: ModelAdmin,
     *,
@@ -134,17 +134,17 @@ def create(request: Request, slug: str) -> Response:
     """The empty form, and inserting the row it posts."""
     model_admin = writable(request, slug, "add")
     if request.method == "GET":
-        return _form_page(request, model_admin)
+        return _render_form(request, model_admin)
     fields = form_data.form_fields(request, model_admin, creating=True)
     result = coerce_form(fields, request.form, request.files, creating=True)
     result.errors.update(form_data.unreachable_targets(request, fields, result.values))
     if not result.ok:
-        return _form_page(request, model_admin, result=result, status=422)
+        return _render_form(request, model_admin, result=result, status=422)
     try:
         written = create_row(request.db, model_admin.model, result.values, labels=_labels(fields))
     except IntegrityRefusal as refusal:
         form_errors = _place_errors(fields, refusal, result)
-        return _form_page(request, model_admin, result=result, form_errors=form_errors, status=422)
+        return _render_form(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
     return _saved(request, slug, pk_text, f"Added {model_admin.label} {pk_text}.")
@@ -163,7 +163,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             abort(404, f"no {model_admin.label} with key {encode_pk(key)}")
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
-        return _form_page(
+        return _render_form(
             request,
             model_admin,
             obj=obj,
@@ -184,7 +184,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     result.errors.update(form_data.unreachable_targets(request, fields, result.values, current))
     inlines = inline_sets(request, model_admin, obj, posted=request.form)
     # every refusal re-shows the user's input on the same form
-    refuse = partial(_form_page, request, model_admin, obj=obj, pk=key, result=result, token=token)
+    refuse = partial(_render_form, request, model_admin, obj=obj, pk=key, result=result, token=token)
     if not result.ok or any(item.has_errors for item in inlines):
         return refuse(inlines=inlines, status=422)
     try:
