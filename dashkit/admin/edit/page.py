@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from dashkit.admin.display import humanize
 from dashkit.admin.edit.form_data import display_value
 from dashkit.admin.edit.forms import BinaryField, BoundField, Field
 from dashkit.admin.edit.forms.widgets import Widget, field_widget
@@ -137,10 +138,10 @@ def form_page(
     read_only: list[ShownValue] = []
     if not creating:
         read_only = [
-            ShownValue(_humanize(name), str(getattr(obj, name)))
+            ShownValue(humanize(name), str(getattr(obj, name)))
             for name in model_admin.info.primary_key
         ] + [
-            ShownValue(_humanize(name), _text_or_dash(getattr(obj, name)))
+            ShownValue(humanize(name), _text_or_dash(getattr(obj, name)))
             for name in model_admin.readonly_fields
         ]
     fields = [item.field for item in bound]
@@ -207,10 +208,6 @@ def cell_value(
         label=item.label,
         pk_text=pk_text,
     )
-
-
-def _humanize(name: str) -> str:
-    return name.replace("_", " ").capitalize()
 
 
 def _text_or_dash(value: Any) -> str:
