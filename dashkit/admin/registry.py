@@ -9,7 +9,6 @@ from dashkit.admin import detail, navigation
 from dashkit.admin.access import signed_in_only
 from dashkit.admin.edit import bulk
 from dashkit.admin.edit import views as edit_views
-from dashkit.admin.edit.forms.widgets import field_error_html, field_row_html, options_html
 from dashkit.admin.errors import OptionError
 from dashkit.admin.list import export, saved_views
 from dashkit.admin.list import views as list_views
@@ -61,11 +60,6 @@ class Admin:
         app.register_blueprint(blueprint)
         app.extensions["admin"] = self
         app.templates.context_processors.append(self._template_context)
-        app.templates.environment.globals.update(
-            field_row_html=field_row_html,
-            field_error_html=field_error_html,
-            options_html=options_html,
-        )
 
     def register(self, model: type, model_admin: type[ModelAdmin] | None = None) -> ModelAdmin:
         """Serve `model` in the admin, with `model_admin`'s options (checked now)."""

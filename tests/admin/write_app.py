@@ -28,13 +28,17 @@ class OrderAdmin(ModelAdmin):
     inlines = ("lines",)
 
 
-def make_write_app(url: str, **config) -> App:
-    """The models' tables and dashkit's state tables in one database at `url`, served at /admin."""
+def make_write_app(url: str, template_folder: str | None = None, **config) -> App:
+    """The models' tables and dashkit's state tables in one database at `url`, served at /admin
+    (with the app's own templates in `template_folder`, if given)."""
     upgrade_state(url)
     engine = sa.create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, **config})
+    folders = {} if template_folder is None else {"template_folder": template_folder}
+    app = App(
+        "tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, **config}, **folders
+    )
     init_db(app, url)
     init_auth(app)
     admin = Admin(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinja2 import Template
 from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.access import admin_of
@@ -19,9 +20,12 @@ from dashkit.admin.edit.access import (
 )
 from dashkit.admin.edit.forms import bind_fields, coerce_form, search_targets
 from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
+from dashkit.admin.edit.forms.widgets import field_widget
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
+from dashkit.admin.edit.page import CellValue, cell_page, cell_value
 from dashkit.admin.edit.writes import ConflictError
+from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
 from dashkit.http import Request, Response, abort, redirect
@@ -38,18 +42,10 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
         abort(404, f"{name!r} cannot be edited in the list")
     key = row_key(model_admin, pk)
     obj = load_or_404(request, model_admin, key)
-    context: dict[str, Any] = {
-        "model_admin": model_admin,
-        "obj": obj,
-        "pk_text": pk,
-        "item": item,
-        "next_url": next_url(request, request.url_for("admin.list", slug=slug)),
-        "page_title": f"Edit {item.label} of {model_admin.label} {pk}",
-    }
+    back = next_url(request, request.url_for("admin.list", slug=slug))
+    template = page_template(request, model_admin, "cell")
     if request.method == "GET" and request.args.get("cancel"):
-        return render(
-            request, "admin/cell.html", block="display", value=getattr(obj, name), **context
-        )
+        return _cell_shown(request, template, cell_value(request, model_admin, item, obj, pk, back))
     token = form_data.originals_token(request, model_admin, key, obj, [name])
     raw: dict[str, Any] | None = None
     errors: dict[str, str] = {}
@@ -86,22 +82,29 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
                     request, f"Saved {item.label.lower()} of {model_admin.label} {pk}.", "success"
                 )
                 if not request.is_htmx:
-                    return redirect(context["next_url"])
-                return render(
-                    request, "admin/cell.html", block="display", value=getattr(obj, name), **context
-                )
+                    return redirect(back)
+                shown = cell_value(request, model_admin, item, obj, pk, back)
+                return _cell_shown(request, template, shown)
     bound = bind_fields(None, [item], {name: getattr(obj, name)}, raw=raw, errors=errors)[0]
+    page = cell_page(
+        request, model_admin, bound, pk_text=pk, token=token, next_url=back, message=message
+    )
     # htmx swaps only 2xx answers; the fragment itself carries the error
     return render(
         request,
-        "admin/cell.html",
+        template,  # type: ignore[arg-type]
         block="editor" if request.is_htmx else None,
         status=200 if request.is_htmx else status,
-        field=bound,
-        token=token,
-        message=message,
-        **context,
+        model_admin=model_admin,
+        page=page,
+        page_title=page.title,
+        widget_templates=ModelTemplates(request, model_admin, "_widgets"),
     )
+
+
+def _cell_shown(request: Request, template: Template, cell: CellValue) -> Response:
+    """The cell as the list shows it, with its pencil: after a save, or on Cancel."""
+    return render(request, template, block="display", cell=cell)  # type: ignore[arg-type]
 
 
 # -- helpers for the form: field check on blur, relation lookup, file download -------------------
@@ -119,9 +122,9 @@ def check_field(request: Request, slug: str, name: str) -> Response:
     result = coerce_form(
         matches, request.form, MultiDict(), creating=bool(request.args.get("creating"))
     )
-    return render(
-        request, "admin/_widgets/error.html", field_name=name, error=result.errors.get(name)
-    )
+    bound = bind_fields(None, matches, {}, raw=result.raw, errors=result.errors)[0]
+    row = ModelTemplates(request, model_admin, "_widgets")["_row"]
+    return render(request, row, block="error", widget=field_widget(bound))  # type: ignore[arg-type]
 
 
 def lookup(request: Request, slug: str, name: str) -> Response:
@@ -137,7 +140,8 @@ def lookup(request: Request, slug: str, name: str) -> Response:
         abort(404, f"{name!r} is not a relation field of {model_admin.label_plural}")
     targets = form_data.relation_targets(request)
     options = search_targets(targets, matches[0], request.args.get("q", ""))
-    return render(request, "admin/_widgets/options.html", options=options)
+    widgets = ModelTemplates(request, model_admin, "_widgets")
+    return render(request, widgets["options"], options=options)  # type: ignore[arg-type]
 
 
 def download(request: Request, slug: str, pk: str, name: str) -> Response:

@@ -8,7 +8,6 @@ interaction has a whole-page twin, so everything works with JavaScript off.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -22,12 +21,13 @@ from dashkit.admin.edit.access import (
     save_row,
     writable,
 )
-from dashkit.admin.edit.forms import BoundField, FormResult, bind_fields, coerce_form
+from dashkit.admin.edit.forms import FormResult, bind_fields, coerce_form
 from dashkit.admin.edit.forms.choices import Option
-from dashkit.admin.edit.forms.fields import BinaryField, Field
+from dashkit.admin.edit.forms.fields import Field
 from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
+from dashkit.admin.edit.page import form_page
 from dashkit.admin.edit.writes import (
     ConflictError,
     RowNotFound,
@@ -36,9 +36,9 @@ from dashkit.admin.edit.writes import (
     row_values,
 )
 from dashkit.admin.keys import encode_pk
-from dashkit.admin.templates import page_template
+from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
-from dashkit.auth import flash, has_permission
+from dashkit.auth import flash
 from dashkit.http import Request, Response, abort, redirect
 from dashkit.routing import Blueprint
 from dashkit.templating import render
@@ -82,7 +82,7 @@ def _place_errors(fields: list[Field], refusal: IntegrityRefusal, result: FormRe
 # -- create and edit ------------------------------------------------------------------------
 
 
-def _form_page(
+def _render_form(
     request: Request,
     model_admin: ModelAdmin,
     *,
@@ -97,9 +97,9 @@ def _form_page(
     labels: dict[str, tuple[Any, list[Option]]] | None = None,
     status: int = 200,
 ) -> Response:
-    creating = obj is None
+    """The create or edit form: bound to the row, or to the user's input when it came back."""
     if fields is None:
-        fields = form_data.form_fields(request, model_admin, creating=creating)
+        fields = form_data.form_fields(request, model_admin, creating=obj is None)
     values = row_values(obj, [item.name for item in fields]) if obj is not None else {}
     bound = bind_fields(
         form_data.relation_targets(request, labels),
@@ -108,114 +108,43 @@ def _form_page(
         raw=result.raw if result else None,
         errors=result.errors if result else None,
     )
-    pk_text = encode_pk(pk) if pk is not None else None
-    for item in bound:
-        item.urls = _field_urls(request, model_admin, item, pk_text, creating)
-    key_fields = (
-        [] if creating else [(name, getattr(obj, name)) for name in model_admin.info.primary_key]
-    )
-    readonly = (
-        [] if creating else [(name, getattr(obj, name)) for name in model_admin.readonly_fields]
+    page = form_page(
+        request,
+        model_admin,
+        bound,
+        obj=obj,
+        pk_text=encode_pk(pk) if pk is not None else None,
+        token=token,
+        form_errors=form_errors or [],
+        conflict=conflict,
+        inlines=inlines or [],
     )
     return render(
         request,
         page_template(request, model_admin, "form"),  # type: ignore[arg-type]
         status=status,
         model_admin=model_admin,
-        obj=obj,
-        pk_text=pk_text,
-        links=_form_links(request, model_admin, pk_text),
-        fields=bound,
-        field_errors=any(item.error for item in bound),
-        key_fields=key_fields,
-        readonly=readonly,
-        form_errors=form_errors or [],
-        token=token,
-        conflict=_conflict_rows(fields, conflict) if conflict else None,
-        conflict_message=str(conflict) if conflict else "",
-        inlines=inlines or [],
-        multipart=any(isinstance(item, BinaryField) for item in fields),
-        page_title=(f"Add {model_admin.label}" if creating else f"Edit {model_admin.label}"),
+        page=page,
+        page_title=page.title,
+        widget_templates=ModelTemplates(request, model_admin, "_widgets"),
     )
-
-
-@dataclass(frozen=True)
-class FormLinks:
-    """Where the form page links: its list, the row, where it posts, where Cancel goes, and
-    (for a user who may delete the row) its delete page. Attributes, not a dict: a
-    template reads an attribute at once, and a dict key only after a failed attribute."""
-
-    list: str
-    action: str
-    cancel: str
-    detail: str | None = None
-    delete: str | None = None
-
-
-def _form_links(request: Request, model_admin: ModelAdmin, pk_text: str | None) -> FormLinks:
-    slug = model_admin.slug
-    listed = request.url_for("admin.list", slug=slug)
-    if pk_text is None:
-        return FormLinks(listed, request.url_for("admin.create", slug=slug), listed)
-    detail = request.url_for("admin.detail", slug=slug, pk=pk_text)
-    action = request.url_for("admin.edit", slug=slug, pk=pk_text)
-    delete = None
-    if has_permission(request, model_admin.permission("delete")):
-        delete = request.url_for("admin.delete", slug=slug, pk=pk_text)
-    return FormLinks(listed, action, detail, detail, delete)
-
-
-def _field_urls(
-    request: Request,
-    model_admin: ModelAdmin,
-    item: BoundField,
-    pk_text: str | None,
-    creating: bool,
-) -> dict[str, str]:
-    """The URLs a widget calls: field check on blur, relation lookup, file download."""
-    slug, name = model_admin.slug, item.name
-    check = request.url_for("admin.check_field", slug=slug, name=name)
-    urls = {"check": f"{check}?creating=1" if creating else check}
-    if item.widget == "autocomplete":
-        urls["lookup"] = request.url_for("admin.lookup", slug=slug, name=name)
-    if item.widget == "file" and pk_text is not None:
-        urls["download"] = request.url_for("admin.download", slug=slug, pk=pk_text, name=name)
-    return urls
-
-
-def _conflict_rows(fields: list[Any], conflict: ConflictError) -> list[dict[str, Any]]:
-    rows = []
-    for item in fields:
-        current = conflict.current.get(item.name) if conflict.current else None
-        mine = conflict.submitted.get(item.name, current)
-        rows.append(
-            {
-                "label": item.label,
-                "current": form_data.display_value(item, current)
-                if conflict.current
-                else "(deleted)",
-                "mine": form_data.display_value(item, mine),
-                "changed": item.name in conflict.fields,
-            }
-        )
-    return rows
 
 
 def create(request: Request, slug: str) -> Response:
     """The empty form, and inserting the row it posts."""
     model_admin = writable(request, slug, "add")
     if request.method == "GET":
-        return _form_page(request, model_admin)
+        return _render_form(request, model_admin)
     fields = form_data.form_fields(request, model_admin, creating=True)
     result = coerce_form(fields, request.form, request.files, creating=True)
     result.errors.update(form_data.unreachable_targets(request, fields, result.values))
     if not result.ok:
-        return _form_page(request, model_admin, result=result, status=422)
+        return _render_form(request, model_admin, result=result, status=422)
     try:
         written = create_row(request.db, model_admin.model, result.values, labels=_labels(fields))
     except IntegrityRefusal as refusal:
         form_errors = _place_errors(fields, refusal, result)
-        return _form_page(request, model_admin, result=result, form_errors=form_errors, status=422)
+        return _render_form(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
     return _saved(request, slug, pk_text, f"Added {model_admin.label} {pk_text}.")
@@ -234,7 +163,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             abort(404, f"no {model_admin.label} with key {encode_pk(key)}")
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
-        return _form_page(
+        return _render_form(
             request,
             model_admin,
             obj=obj,
@@ -255,7 +184,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
     result.errors.update(form_data.unreachable_targets(request, fields, result.values, current))
     inlines = inline_sets(request, model_admin, obj, posted=request.form)
     # every refusal re-shows the user's input on the same form
-    refuse = partial(_form_page, request, model_admin, obj=obj, pk=key, result=result, token=token)
+    refuse = partial(_render_form, request, model_admin, obj=obj, pk=key, result=result, token=token)
     if not result.ok or any(item.has_errors for item in inlines):
         return refuse(inlines=inlines, status=422)
     try:

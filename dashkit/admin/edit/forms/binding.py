@@ -1,4 +1,4 @@
-"""Fields bound to a row's values (or a user's rejected input) and their errors, for templates."""
+"""Fields bound to a row's values (or a user's rejected input) and their errors."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Any
 from dashkit.admin.edit.forms.choices import Option, Targets, field_options
 from dashkit.admin.edit.forms.fields import BinaryField, Field, FieldError
 from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
-from dashkit.admin.edit.forms.widgets import field_row_html
 
 
 @dataclass
 class BoundField:
-    """What a widget template needs: the field, the text to show, the error, the options."""
+    """A field with what it shows now: the text, the chosen keys, the error, the options
+    (`widgets.field_widget` turns it into what its template draws)."""
 
     field: Field
     text: str
@@ -25,17 +25,10 @@ class BoundField:
     read_only: bool = False
     stored: str = ""
     """For binary fields: a description of what is stored ("1,024 bytes")."""
-    urls: dict[str, str] = field(default_factory=dict)
-    """URLs the widget calls: "check" (on blur), "lookup" (autocomplete), "download"."""
 
     @property
     def name(self) -> str:
         return self.field.name
-
-    def __html__(self) -> str:
-        """`{{ field }}` in a template: the labelled field with its own `urls` (drawn by
-        `widgets.field_row_html`, which an inline row calls with its prefix)."""
-        return field_row_html(self, urls=self.urls)
 
 
 def _keys_from_input(field: ForeignKeyField | ManyToManyField, raw: Any) -> list[Any]:
