@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dashkit.admin.edit.writes import delete_row, primary_key_of
+from dashkit.admin.edit.writes import Hooks, delete_row, primary_key_of
 from dashkit.admin.keys import pk_of
+from dashkit.admin.rows import scoped
 from dashkit.audit import DELETE, record
 from dashkit.errors import DashkitError
 
@@ -73,14 +74,17 @@ def action(
 
 
 def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
-    """Delete every selected row through the scope, each recorded in the audit trail."""
+    """Delete every selected row through the query and the delete hooks, each recorded in
+    the audit trail."""
+    hooks = Hooks.of(model_admin, request)
     for row in rows:
         pk = pk_of(model_admin, row)
         result = delete_row(
             request.db,
             model_admin.model,
             primary_key_of(row),
-            scope=lambda statement: model_admin.scope(request, statement),
+            scope=lambda statement: scoped(request, model_admin, statement),
+            hooks=hooks,
         )
         record(
             request,

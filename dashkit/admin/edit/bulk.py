@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from dashkit.admin.access import model_admin_for
-from dashkit.admin.actions import ActionError
-from dashkit.admin.edit.integrity import IntegrityRefusal
-from dashkit.admin.edit.writes import ConflictError
+from dashkit.admin.actions import Action, ActionError
+from dashkit.admin.edit.writes import ConflictError, Hooks
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
 from dashkit.admin.rows import get_rows
 from dashkit.admin.urls import list_url
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from dashkit.routing import Blueprint
 
 CONFIRM_TEMPLATE = "admin/confirm_action.html"
-REFUSALS = (ActionError, IntegrityRefusal, ConflictError)
+REFUSALS = (ActionError, WriteRefused, ConflictError)
 
 
 def register_routes(blueprint: Blueprint) -> None:
@@ -55,7 +56,7 @@ def run_action(request: Request, slug: str) -> Response:
         block = "dialog" if request.is_htmx else None
         return render(request, CONFIRM_TEMPLATE, block=block, **context)
     try:
-        message = action.function(model_admin, request, rows)
+        message = _apply(request, model_admin, action, rows)
     except REFUSALS as refusal:
         request.db.rollback()
         error = f"Nothing was changed: {refusal}"
@@ -67,6 +68,36 @@ def run_action(request: Request, slug: str) -> Response:
         "success",
     )
     return _go(request, back)
+
+
+def _apply(
+    request: Request, model_admin: ModelAdmin, action: Action, rows: Sequence[Any]
+) -> str | None:
+    """Run the action, then write what it changed in the selected rows through the
+    ModelAdmin's hooks: `on_save` for a row it changed, `on_delete` for one it deleted
+    with `session.delete()`, then the `after_` hooks once they are flushed.
+
+    The action runs without autoflush, so its changes are still pending when `on_save`
+    sees them. Rows it writes through `delete_row` and friends (the delete action) ran
+    the hooks there; what it writes with SQL of its own is its business.
+    """
+    session = request.db
+    hooks = Hooks.of(model_admin, request)
+    with session.no_autoflush:
+        message = action.function(model_admin, request, rows)
+        kept = [row for row in rows if row in session]
+        deleted = [row for row in kept if row in session.deleted]
+        changed = [row for row in kept if row not in session.deleted and session.is_modified(row)]
+        for row in changed:
+            hooks.on_save(row, False)
+        for row in deleted:
+            hooks.on_delete(row)
+    session.flush()
+    for row in changed:
+        hooks.after_save(row, False)
+    for row in deleted:
+        hooks.after_delete(row)
+    return message
 
 
 def _back_url(request: Request, model_admin: ModelAdmin) -> str:
