@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import sqlalchemy as sa
+
 from dashkit.admin.access import model_admin_for
 from dashkit.admin.actions import Action, ActionError
-from dashkit.admin.edit.writes import ConflictError, Hooks
+from dashkit.admin.edit.writes import ConflictError, Hooks, row_values
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
 from dashkit.admin.rows import get_rows
@@ -73,21 +75,27 @@ def run_action(request: Request, slug: str) -> Response:
 def _apply(
     request: Request, model_admin: ModelAdmin, action: Action, rows: Sequence[Any]
 ) -> str | None:
-    """Run the action, then write what it changed in the selected rows through the
-    ModelAdmin's hooks: `on_save` for a row it changed, `on_delete` for one it deleted
-    with `session.delete()`, then the `after_` hooks once they are flushed.
+    """Run the action, then pass what it did to the selected rows through the ModelAdmin's
+    hooks: `on_save` for a row it changed, `on_delete` for one it deleted with
+    `session.delete()`, then, once that is flushed, `after_save` and `after_delete`.
 
-    The action runs without autoflush, so its changes are still pending when `on_save`
-    sees them. Rows it writes through `delete_row` and friends (the delete action) ran
-    the hooks there; what it writes with SQL of its own is its business.
+    The action runs without autoflush, so unless it flushes itself, its changes are still
+    pending when `on_save` sees them. Rows it wrote through `delete_row` (the delete
+    action) ran the hooks there; rows it changed with SQL statements are not seen.
     """
     session = request.db
     hooks = Hooks.of(model_admin, request)
+    keys = [attribute.key for attribute in sa.inspect(model_admin.model).column_attrs]
+    before = [row_values(row, keys) for row in rows]
     with session.no_autoflush:
         message = action.function(model_admin, request, rows)
-        kept = [row for row in rows if row in session]
-        deleted = [row for row in kept if row in session.deleted]
-        changed = [row for row in kept if row not in session.deleted and session.is_modified(row)]
+        deleted, changed = [], []
+        for row, values in zip(rows, before):
+            state = sa.inspect(row)
+            if state.deleted or row in session.deleted:
+                deleted.append(row)
+            elif state.persistent and row_values(row, keys) != values:
+                changed.append(row)
         for row in changed:
             hooks.on_save(row, False)
         for row in deleted:

@@ -140,8 +140,10 @@ class ListQuery:
         """
         admin = self.model_admin
         shown = [f for f in admin.list_fields if f.name in self.state.columns]
-        if admin.overrides("row_label") or admin.overrides("query") or any(
-            f.function is not None or f.column is None or len(f.path) != 1 for f in shown
+        if (
+            admin.overrides("row_label")
+            or admin.overrides("query")
+            or any(f.function is not None or f.column is None or len(f.path) != 1 for f in shown)
         ):
             return None
         names = list(admin.info.columns)
