@@ -27,7 +27,9 @@ class Action:
     """A bulk action: `function(model_admin, request, rows)` returns a message or None.
 
     It runs after a confirmation page, inside the request's transaction: if it raises,
-    nothing it did is kept. `verb` is the permission it needs (`"<slug>.<verb>"`).
+    nothing it did is kept. `verb` is the permission it needs (`"<slug>.<verb>"`). It
+    runs without autoflush; the rows it changes or deletes then go through the
+    ModelAdmin's save and delete hooks (`edit.bulk`).
     """
 
     name: str

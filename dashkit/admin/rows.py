@@ -1,4 +1,4 @@
-"""Rows as a request may see them: the ModelAdmin's base query, and rows loaded by key through it."""
+"""Rows as a request may see them: the ModelAdmin's query, and rows loaded by key through it."""
 
 from __future__ import annotations
 
