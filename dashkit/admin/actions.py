@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dashkit.admin.edit.writes import Hooks, delete_row, primary_key_of
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
 from dashkit.admin.rows import scoped
 from dashkit.audit import DELETE, record
-from dashkit.errors import DashkitError
 
 if TYPE_CHECKING:
     from dashkit.http import Request
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 ActionFunction = Callable[[Any, "Request", Sequence[Any]], "str | None"]
 
 
-class ActionError(DashkitError):
+class ActionError(WriteRefused):
     """Raised by an action to refuse with a message for the user; nothing it did is kept."""
 
 

@@ -17,7 +17,8 @@ class WriteRefused(DashkitError):
     Raise it from a ModelAdmin's `on_save`, `after_save`, `on_delete` or `after_delete`:
     `WriteRefused("Paid orders cannot be deleted.")` is shown on the form (or the
     confirmation), `WriteRefused({"ends_at": "Must be after the start."})` next to the
-    named inputs. The database's own refusals (`IntegrityRefusal`) are of this kind too.
+    named inputs. The database's refusals (`IntegrityRefusal`) and the bulk actions'
+    (`ActionError`) are of this kind too.
     """
 
     def __init__(self, message: str | Mapping[str, str]):

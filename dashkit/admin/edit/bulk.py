@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dashkit.admin.access import model_admin_for
-from dashkit.admin.actions import Action, ActionError
+from dashkit.admin.actions import Action
 from dashkit.admin.edit.writes import ConflictError, Hooks, row_values
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from dashkit.routing import Blueprint
 
 CONFIRM_TEMPLATE = "admin/confirm_action.html"
-REFUSALS = (ActionError, WriteRefused, ConflictError)
+REFUSALS = (WriteRefused, ConflictError)
+"""What ends an action with its message and nothing kept: an `ActionError` or a hook's or
+the database's refusal (both `WriteRefused`), or a lost update."""
 
 
 def register_routes(blueprint: Blueprint) -> None:
