@@ -397,3 +397,27 @@ def test_a_search_of_its_own_serves_the_list_its_count_and_its_export(open_order
     exported = json.loads(client.get("/admin/orders/export.json?q=20").text)
     assert [item["id"] for item in exported] == [3]
     assert listed_orders(client.get("/admin/orders/?q=many").text) == set()
+
+
+class OrdersWithCustomers(ModelAdmin):
+    """Orders read with their customer's row joined (an outer join, its columns ready)."""
+
+    def query(self, request):
+        return sa.select(Order).outerjoin(Customer, Order.customer_id == Customer.id)
+
+
+def test_rows_of_a_query_with_an_outer_join_can_be_listed_edited_and_deleted(database_url):
+    app = make_write_app(database_url, {Order: OrdersWithCustomers})
+    seed(app)
+    client = signed_in(app)
+    with app.db_session() as session:
+        session.add(Order(id=2, customer_id=1, total=Decimal(2), status=Status.new))
+    assert listed_orders(client.get("/admin/orders/").text) == {1, 2}
+    data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "4"}
+    response = client.post("/admin/orders/1/edit", data={**data, "status": "new"})
+    assert response.status_code == 303
+    url = "/admin/orders/2/delete"
+    assert client.post(url, data=form_of(client, url)).status_code == 303
+    with app.db_session() as session:
+        assert session.scalars(sa.select(Order.total)).all() == [Decimal(4)]
+    app.extensions["db"].dispose()

@@ -142,7 +142,7 @@ def load_row(
     if scope is not None:
         statement = scope(statement)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(of=model)  # not the rows a query joins
     obj = session.scalars(statement, arguments).first()
     if obj is None:
         raise RowNotFound(f"no {model.__name__} with key {list(pk)!r}")
