@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from test_write_views import audit_events, csrf_of, form_of, seed
 from write_app import OrderAdmin, make_write_app, signed_in
 from write_models import Customer, Line, Order, Status
@@ -400,10 +401,11 @@ def test_a_search_of_its_own_serves_the_list_its_count_and_its_export(open_order
 
 
 class OrdersWithCustomers(ModelAdmin):
-    """Orders read with their customer's row joined (an outer join, its columns ready)."""
+    """Orders read with their customer's row joined (an outer join) and their lines."""
 
     def query(self, request):
-        return sa.select(Order).outerjoin(Customer, Order.customer_id == Customer.id)
+        joined = sa.select(Order).outerjoin(Customer, Order.customer_id == Customer.id)
+        return joined.options(selectinload(Order.lines))
 
 
 def test_rows_of_a_query_with_an_outer_join_can_be_listed_edited_and_deleted(database_url):
@@ -413,6 +415,9 @@ def test_rows_of_a_query_with_an_outer_join_can_be_listed_edited_and_deleted(dat
     with app.db_session() as session:
         session.add(Order(id=2, customer_id=1, total=Decimal(2), status=Status.new))
     assert listed_orders(client.get("/admin/orders/").text) == {1, 2}
+    count = client.get("/admin/orders/count", headers={"HX-Request": "true"}).text
+    assert "2 orders" in count
+    assert len(json.loads(client.get("/admin/orders/export.json").text)) == 2
     data = {**form_of(client, "/admin/orders/1/edit"), "customer_id": "1", "total": "4"}
     response = client.post("/admin/orders/1/edit", data={**data, "status": "new"})
     assert response.status_code == 303
