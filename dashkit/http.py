@@ -15,7 +15,11 @@ from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as _WerkzeugResponse
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session as DataSession
+
     from dashkit.app import App
+    from dashkit.auth.sessions import Session as UserSession
+    from dashkit.auth.signed_in import SignedInUser
 
 
 class Response(_WerkzeugResponse):
@@ -37,11 +41,36 @@ class Response(_WerkzeugResponse):
         super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
 
 
+class _Installed:
+    """A request attribute whose value a layer above the core builds: by the factory it
+    gave `App.add_request_attribute`, on first read, kept in the request's `__dict__`.
+
+    It has no `__set__`, so once the value is kept every later read finds it in the
+    instance's `__dict__` without calling this descriptor.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, request: Request | None, owner: type | None = None) -> Any:
+        if request is None:
+            return self
+        return request._install(self.name)
+
+
+def installed() -> Any:
+    """Declare a request attribute that a layer above the core installs, with its type:
+    `db: Session = installed()` on a subclass of Request, then
+    `app.add_request_attribute("db", factory)`."""
+    return _Installed()
+
+
 class Request(_WerkzeugRequest):
     """The request a view receives as its first argument.
 
-    Layers above the core (database, sessions, users) add lazily computed attributes
-    with `App.add_request_attribute`; they are built on first access and cached.
+    Layers above the core (database, sessions, users) give it lazily built attributes
+    with `App.add_request_attribute`; each is built on first access and kept. Those of
+    dashkit's layers are declared below with their types; the core imports none of them.
     """
 
     app: App
@@ -51,14 +80,31 @@ class Request(_WerkzeugRequest):
     error: BaseException | None = None
     """The unhandled exception that became a 500, as teardown hooks receive it."""
 
-    def __getattr__(self, name: str) -> Any:
-        factories = self.__dict__.get("app").request_attributes if "app" in self.__dict__ else {}
-        factory = factories.get(name)
+    db: DataSession = installed()
+    """The data database's session, opened on first use (`dashkit.db.init_db`)."""
+    state_db: DataSession = installed()
+    """The state database's session: dashkit's own tables (`dashkit.db.init_db`)."""
+    session: UserSession = installed()
+    """The signed cookie session: who is signed in, flashed messages (`dashkit.auth`)."""
+    user: SignedInUser | None = installed()
+    """The signed-in user, or None (`dashkit.auth`)."""
+    permissions: frozenset[str] = installed()
+    """The permission patterns the user's roles grant (`dashkit.auth`)."""
+    csrf_token: str = installed()
+    """The token every unsafe request must carry (`dashkit.auth`)."""
+
+    def _install(self, name: str) -> Any:
+        app = self.__dict__.get("app")
+        factory = app.request_attributes.get(name) if app is not None else None
         if factory is None:
             raise AttributeError(f"request has no attribute {name!r}")
-        value = factory(self)
-        self.__dict__[name] = value
+        value = self.__dict__[name] = factory(self)
         return value
+
+    if not TYPE_CHECKING:  # an app's own attributes; type checkers see only those declared
+
+        def __getattr__(self, name: str) -> Any:
+            return self._install(name)
 
     @cached_property
     def args(self) -> MultiDict[str, str]:  # type: ignore[override]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import inspect
 import json
+import subprocess
+import sys
 
 import pytest
 from werkzeug.exceptions import HTTPException
@@ -133,3 +136,58 @@ def test_a_query_string_byte_that_is_not_utf8_reads_as_a_replacement_character()
     client = app.test_client()
     answer = client.get("/echo", environ_overrides={"QUERY_STRING": "q=\xff&ok=caf%C3%A9"})
     assert answer.json == {"q": "\ufffd", "ok": "café"}
+
+
+def test_the_request_attributes_of_dashkits_layers_are_declared_with_their_types():
+    from sqlalchemy.orm import Session
+
+    from dashkit.auth.sessions import Session as UserSession
+    from dashkit.auth.signed_in import SignedInUser
+
+    names = {"App": App, "DataSession": Session, "UserSession": UserSession}
+    names["SignedInUser"] = SignedInUser
+    hints = inspect.get_annotations(Request, locals=names, eval_str=True)
+    assert hints["db"] is Session and hints["state_db"] is Session
+    assert hints["session"] is UserSession
+    assert hints["user"] == SignedInUser | None
+    assert hints["permissions"] == frozenset[str] and hints["csrf_token"] is str
+
+
+def test_declared_attributes_are_built_once_by_the_factory_an_app_installs(app: App, client):
+    built = []
+
+    def permissions(request: Request) -> frozenset[str]:
+        built.append(request.path)
+        return frozenset({"orders.view"})
+
+    app.add_request_attribute("permissions", permissions)
+
+    @app.route("/granted")
+    def granted(request: Request):
+        return " ".join(sorted(request.permissions | request.permissions))
+
+    assert client.get("/granted").text == "orders.view"
+    assert built == ["/granted"]
+
+
+def test_an_attribute_no_layer_installed_is_an_attribute_error():
+    request = make_request()
+    for name in ("db", "user", "permissions", "no_such_thing"):
+        with pytest.raises(AttributeError, match=name):
+            getattr(request, name)
+    assert not hasattr(request, "state_db")
+
+
+def test_the_core_request_imports_neither_the_database_nor_the_auth_layer():
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, dashkit.http; print(*sorted(m for m in sys.modules if m.startswith("
+            "('dashkit.db', 'dashkit.auth', 'sqlalchemy'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == ""

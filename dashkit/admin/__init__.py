@@ -2,7 +2,7 @@
 
 from dashkit.admin.access import get_admin
 from dashkit.admin.actions import Action, ActionError, action
-from dashkit.admin.errors import OptionError
+from dashkit.admin.errors import OptionError, WriteRefused
 from dashkit.admin.keys import decode_pk, encode_pk
 from dashkit.admin.options import ModelAdmin
 from dashkit.admin.registry import Admin
@@ -13,6 +13,7 @@ __all__ = [
     "Admin",
     "ModelAdmin",
     "OptionError",
+    "WriteRefused",
     "action",
     "decode_pk",
     "encode_pk",

@@ -6,10 +6,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dashkit.admin.edit.writes import delete_row, primary_key_of
+from dashkit.admin.edit.writes import Hooks, delete_row, primary_key_of
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
+from dashkit.admin.rows import scoped
 from dashkit.audit import DELETE, record
-from dashkit.errors import DashkitError
 
 if TYPE_CHECKING:
     from dashkit.http import Request
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 ActionFunction = Callable[[Any, "Request", Sequence[Any]], "str | None"]
 
 
-class ActionError(DashkitError):
+class ActionError(WriteRefused):
     """Raised by an action to refuse with a message for the user; nothing it did is kept."""
 
 
@@ -26,7 +27,9 @@ class Action:
     """A bulk action: `function(model_admin, request, rows)` returns a message or None.
 
     It runs after a confirmation page, inside the request's transaction: if it raises,
-    nothing it did is kept. `verb` is the permission it needs (`"<slug>.<verb>"`).
+    nothing it did is kept. `verb` is the permission it needs (`"<slug>.<verb>"`). It
+    runs without autoflush; the rows it changes or deletes then go through the
+    ModelAdmin's save and delete hooks (`edit.bulk`).
     """
 
     name: str
@@ -73,14 +76,17 @@ def action(
 
 
 def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
-    """Delete every selected row through the scope, each recorded in the audit trail."""
+    """Delete every selected row through the query and the delete hooks, each recorded in
+    the audit trail."""
+    hooks = Hooks.of(model_admin, request)
     for row in rows:
         pk = pk_of(model_admin, row)
         result = delete_row(
             request.db,
             model_admin.model,
             primary_key_of(row),
-            scope=lambda statement: model_admin.scope(request, statement),
+            scope=lambda statement: scoped(request, model_admin, statement),
+            hooks=hooks,
         )
         record(
             request,

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
+
+import sqlalchemy as sa
 
 from dashkit.admin.actions import ACTION_MARK, DELETE_SELECTED, Action
 from dashkit.admin.display import DisplayField, Formatter, humanize, resolve_path
 from dashkit.admin.errors import OptionError
 from dashkit.admin.introspection import TEXT_KINDS, ModelInfo, inspect_model
 from dashkit.admin.list.filters import FilterSpec, filter_kind
+from dashkit.admin.list.search import search_columns
 
 if TYPE_CHECKING:
-    import sqlalchemy as sa
-
     from dashkit.http import Request
 
 VERBS = ("view", "add", "change", "delete", "export")
@@ -23,6 +25,29 @@ DEFAULT_LIST_COLUMNS = 8
 UNLISTED_KINDS = ("json", "binary", "other")
 """Kinds a list leaves out unless asked: bytes, documents and types it cannot show as text.
 Long text is listed (the table clips it); the first `DEFAULT_LIST_COLUMNS` others are."""
+HOOKS = {
+    "query": ("request",),
+    "scope": ("request", "statement"),
+    "search": ("request", "statement", "term"),
+    "on_save": ("request", "obj", "is_new"),
+    "after_save": ("request", "obj", "is_new"),
+    "on_delete": ("request", "obj"),
+    "after_delete": ("request", "obj"),
+}
+"""The hooks a subclass may override, with the arguments dashkit calls them with."""
+FOREIGN_HOOKS = {
+    "get_queryset": "query",
+    "list_query": "query",
+    "get_search_results": "search",
+    "search_query": "search",
+    "save_model": "on_save",
+    "on_model_change": "on_save",
+    "after_model_change": "after_save",
+    "delete_model": "on_delete",
+    "on_model_delete": "on_delete",
+    "after_model_delete": "after_delete",
+}
+"""Hooks of Django admin and sqladmin that dashkit would never call, and its own instead."""
 
 
 class ModelAdmin:
@@ -92,6 +117,7 @@ class ModelAdmin:
         self._check_field_names("formatters", self.formatters)
         self._check_inlines()
         self._check_permissions()
+        self._check_hooks()
         self.label_column: str | None = next(
             (
                 c.name
@@ -102,15 +128,71 @@ class ModelAdmin:
             None,
         )
 
-    # -- per-request hooks ----------------------------------------------------------------
+    # -- hooks: override them in a subclass -------------------------------------------------
+
+    def query(self, request: Request) -> sa.Select[Any]:
+        """The base query of every read of this model for this request.
+
+        Lists, counts, exports, autocompletes, the detail page and its related rows, and
+        the rows an edit, a delete or a bulk action loads all start from it; a row it
+        leaves out is a 404. Default: `scope()` applied to `select(model)`. Override it
+        to join, add loader options or narrow the rows; it must select the model first.
+        Search, filters, sort and keys are added to what it returns.
+        """
+        return self.scope(request, sa.select(self.model))
 
     def scope(self, request: Request, statement: sa.Select[Any]) -> sa.Select[Any]:
         """Restrict which rows this request may see or change (default: all of them).
 
-        Applied to every list, count, detail, edit, delete, bulk action, export and
-        autocomplete query; a row outside the scope is a 404.
+        It receives a `select(model)` and returns it with conditions added. The default
+        `query()` applies it, so it narrows every read and write; a ModelAdmin that
+        overrides `query()` decides for itself whether to call it.
         """
         return statement
+
+    def search(self, request: Request, statement: sa.Select[Any], term: str) -> sa.Select[Any]:
+        """`statement` narrowed to the rows the search box's `term` finds, for the list
+        page, its count and its export alike.
+
+        Default: each word of `term` (at most eight) occurs, ignoring case, in one of the
+        `search_fields`. Override it for another search, e.g. full text with
+        `statement.where(Article.search_vector.match(term))`.
+        """
+        return search_columns(statement, self.model, self.search_columns, term)
+
+    def on_save(self, request: Request, obj: Any, is_new: bool) -> None:
+        """Called before a new or changed row is written: by the create and edit forms, a
+        list cell edited in place, an inline row saved with its parent (when its model is
+        registered) and the rows a bulk action changed.
+
+        It may change `obj` (the change is written and audited with the rest) or refuse
+        the write by raising `WriteRefused`, whose message the user sees; nothing is
+        written then. A save that changes nothing writes nothing and calls no hook.
+        """
+
+    def after_save(self, request: Request, obj: Any, is_new: bool) -> None:
+        """Called once the row is written (`obj` has its key), in the same transaction:
+        raising here undoes the write, and a `WriteRefused` shows its message."""
+
+    def on_delete(self, request: Request, obj: Any) -> None:
+        """Called before a row is deleted (the delete page, the delete action, an inline
+        row marked for deletion, a bulk action's deletes); raise `WriteRefused` to keep it."""
+
+    def after_delete(self, request: Request, obj: Any) -> None:
+        """Called once the row is deleted, in the same transaction: raising here undoes
+        the delete, and a `WriteRefused` shows its message."""
+
+    def overrides(self, hook: str) -> bool:
+        """True when `hook` (`query`, `scope`, `row_label`...) is this ModelAdmin's own: a
+        subclass's method, or a function set on the instance (`register(...).scope = ...`).
+        What a hook of its own returns may depend on the request or on any attribute of a
+        row, so it is never shared between requests."""
+        return getattr(getattr(self, hook), "__func__", None) is not getattr(ModelAdmin, hook)
+
+    @property
+    def searchable(self) -> bool:
+        """True when the list offers a search: columns to search, or a `search` of its own."""
+        return bool(self.search_columns) or self.overrides("search")
 
     def permission(self, verb: str) -> str:
         """The permission string a verb needs: `"<slug>.<verb>"` unless overridden."""
@@ -349,6 +431,20 @@ class ModelAdmin:
                 raise self.error(
                     "inlines", f"{name!r} is not a one-to-many relationship; known: {children}"
                 )
+
+    def _check_hooks(self) -> None:
+        for name, parameters in HOOKS.items():
+            hook = getattr(self, name)
+            wanted = f"must be a method taking ({', '.join(parameters)})"
+            if not callable(hook):
+                raise self.error(name, wanted)
+            try:
+                inspect.signature(hook).bind(*parameters)
+            except TypeError:
+                raise self.error(name, wanted) from None
+        for name, ours in FOREIGN_HOOKS.items():
+            if hasattr(type(self), name):
+                raise self.error(name, f"is not called by dashkit; override {ours}() instead")
 
     def _check_permissions(self) -> None:
         verbs = set(VERBS) | {action.verb for action in self.bulk_actions.values()}

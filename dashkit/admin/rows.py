@@ -1,4 +1,4 @@
-"""Loading rows by primary key through the row scope: every read and write path starts here."""
+"""Rows as a request may see them: the ModelAdmin's query, and rows loaded by key through it."""
 
 from __future__ import annotations
 
@@ -16,8 +16,21 @@ if TYPE_CHECKING:
 
 
 def scoped_select(request: Request, model_admin: ModelAdmin) -> sa.Select[Any]:
-    """`SELECT model` restricted by the ModelAdmin's scope for this request."""
-    return model_admin.scope(request, sa.select(model_admin.model))
+    """`SELECT model` as this request may see it: the ModelAdmin's `query()`."""
+    return model_admin.query(request)
+
+
+def scoped(request: Request, model_admin: ModelAdmin, statement: sa.Select[Any]) -> sa.Select[Any]:
+    """`statement`, a `SELECT model` with conditions of its own, as this request may see it.
+
+    With ModelAdmin's own `query()` that is the `scope()` applied to it, which keeps a
+    statement built once (`writes.by_key`) when the scope adds nothing; a `query()` of the
+    subclass's own becomes the base, given the statement's conditions and options.
+    """
+    if not model_admin.overrides("query"):
+        return model_admin.scope(request, statement)
+    base = model_admin.query(request).execution_options(**statement.get_execution_options())
+    return base if statement.whereclause is None else base.where(statement.whereclause)
 
 
 def pk_condition(model_admin: ModelAdmin, values: Sequence[Any]) -> sa.ColumnElement[bool]:

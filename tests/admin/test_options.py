@@ -78,6 +78,19 @@ def test_declared_options_resolve():
             "option list_dispaly: is not a ModelAdmin option; did you mean list_display?",
         ),
         ({"read_only": True, "actions": ("delete_selected",)}, "delete_selected is not available"),
+        (
+            {"on_save": lambda self, obj: None},
+            "option on_save: must be a method taking (request, obj, is_new)",
+        ),
+        ({"query": None}, "option query: must be a method taking (request)"),
+        (
+            {"save_model": lambda self, request, obj, form, change: None},
+            "option save_model: is not called by dashkit; override on_save() instead",
+        ),
+        (
+            {"after_model_delete": lambda self, model, request: None},
+            "option after_model_delete: is not called by dashkit; override after_delete() instead",
+        ),
     ],
 )
 def test_bad_options_fail_at_registration_naming_model_and_option(options: dict, message: str):
@@ -86,6 +99,30 @@ def test_bad_options_fail_at_registration_naming_model_and_option(options: dict,
         admin_class(Customer)
     assert str(raised.value).startswith("CustomerAdmin for model Customer: ")
     assert message in str(raised.value)
+
+
+def test_hooks_may_take_their_arguments_any_way_python_allows():
+    class CustomerAdmin(ModelAdmin):
+        def on_save(self, request, *args):
+            pass
+
+        def after_delete(self, request, obj, audit=True):
+            pass
+
+    model_admin = CustomerAdmin(Customer)
+    assert model_admin.overrides("on_save") and not model_admin.overrides("on_delete")
+
+
+def test_a_search_of_its_own_offers_a_search_box_without_text_columns():
+    class NumberedAdmin(ModelAdmin):
+        search_fields = ()
+
+        def search(self, request, statement, term):
+            return statement.where(Customer.id == int(term))
+
+    assert not ModelAdmin(Customer).overrides("search")
+    assert ModelAdmin(Customer).searchable and NumberedAdmin(Customer).searchable
+    assert not type("Plain", (ModelAdmin,), {"search_fields": ()})(Customer).searchable
 
 
 def test_a_class_that_is_not_mapped_is_refused():

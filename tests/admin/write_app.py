@@ -28,9 +28,15 @@ class OrderAdmin(ModelAdmin):
     inlines = ("lines",)
 
 
-def make_write_app(url: str, template_folder: str | None = None, **config) -> App:
-    """The models' tables and dashkit's state tables in one database at `url`, served at /admin
-    (with the app's own templates in `template_folder`, if given)."""
+def make_write_app(
+    url: str,
+    admins: dict[type, type[ModelAdmin]] | None = None,
+    template_folder: str | None = None,
+    **config,
+) -> App:
+    """The models' tables and dashkit's state tables in one database at `url`, served at
+    /admin; `admins` replaces the ModelAdmin of some models, and `template_folder` holds the
+    app's own templates, if given."""
     upgrade_state(url)
     engine = sa.create_engine(url)
     Base.metadata.create_all(engine)
@@ -42,9 +48,9 @@ def make_write_app(url: str, template_folder: str | None = None, **config) -> Ap
     init_db(app, url)
     init_auth(app)
     admin = Admin(app)
-    for model in (Customer, Tag, Product, Line):
-        admin.register(model)
-    admin.register(Order, OrderAdmin)
+    chosen = {Customer: None, Tag: None, Product: None, Line: None, Order: OrderAdmin}
+    for model, model_admin in {**chosen, **(admins or {})}.items():
+        admin.register(model, model_admin)
     hasher = PasswordHasher(n=FAST_N)
     with app.state_session() as session:
         for name, password in PASSWORDS.items():

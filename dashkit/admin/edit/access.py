@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from dashkit.admin.access import admin_of
-from dashkit.admin.edit.writes import RowNotFound, WriteResult, load_row, update_row
+from dashkit.admin.edit.writes import Hooks, RowNotFound, WriteResult, load_row, update_row
 from dashkit.admin.keys import decode_pk, encode_pk
+from dashkit.admin.rows import scoped
 from dashkit.auth import require_permission
 from dashkit.auth.next_url import safe_next_url
 from dashkit.http import Request, abort
@@ -39,8 +40,8 @@ def row_key(model_admin: ModelAdmin, text: str) -> tuple[Any, ...]:
 def row_scope(
     request: Request, model_admin: ModelAdmin
 ) -> Callable[[sa.Select[Any]], sa.Select[Any]]:
-    """The ModelAdmin's scope for this request, as the write functions take it."""
-    return lambda statement: model_admin.scope(request, statement)
+    """The ModelAdmin's query for this request, as the write functions take it (`scoped`)."""
+    return lambda statement: scoped(request, model_admin, statement)
 
 
 def load_or_404(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> Any:
@@ -67,8 +68,9 @@ def save_row(
     originals: Mapping[str, Any],
     labels: Mapping[str, str] | None = None,
 ) -> WriteResult:
-    """Update the row with key `pk` inside the admin's scope if it still matches `originals`
-    (raising `ConflictError`, `RowNotFound` or `IntegrityRefusal` as `update_row` does)."""
+    """Update the row with key `pk` inside the admin's scope if it still matches `originals`,
+    through the ModelAdmin's save hooks (raising `ConflictError`, `RowNotFound` or
+    `WriteRefused` as `update_row` does)."""
     return update_row(
         request.db,
         model_admin.model,
@@ -77,6 +79,7 @@ def save_row(
         originals,
         scope=row_scope(request, model_admin),
         labels=labels,
+        hooks=Hooks.of(model_admin, request),
     )
 
 

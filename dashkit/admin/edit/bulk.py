@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
 
 from dashkit.admin.access import model_admin_for
-from dashkit.admin.actions import ActionError
-from dashkit.admin.edit.integrity import IntegrityRefusal
-from dashkit.admin.edit.writes import ConflictError
+from dashkit.admin.actions import Action
+from dashkit.admin.edit.writes import ConflictError, Hooks, row_values
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
 from dashkit.admin.rows import get_rows
 from dashkit.admin.urls import list_url
@@ -21,7 +24,9 @@ if TYPE_CHECKING:
     from dashkit.routing import Blueprint
 
 CONFIRM_TEMPLATE = "admin/confirm_action.html"
-REFUSALS = (ActionError, IntegrityRefusal, ConflictError)
+REFUSALS = (WriteRefused, ConflictError)
+"""What ends an action with its message and nothing kept: an `ActionError` or a hook's or
+the database's refusal (both `WriteRefused`), or a lost update."""
 
 
 def register_routes(blueprint: Blueprint) -> None:
@@ -55,7 +60,7 @@ def run_action(request: Request, slug: str) -> Response:
         block = "dialog" if request.is_htmx else None
         return render(request, CONFIRM_TEMPLATE, block=block, **context)
     try:
-        message = action.function(model_admin, request, rows)
+        message = _apply(request, model_admin, action, rows)
     except REFUSALS as refusal:
         request.db.rollback()
         error = f"Nothing was changed: {refusal}"
@@ -67,6 +72,42 @@ def run_action(request: Request, slug: str) -> Response:
         "success",
     )
     return _go(request, back)
+
+
+def _apply(
+    request: Request, model_admin: ModelAdmin, action: Action, rows: Sequence[Any]
+) -> str | None:
+    """Run the action, then pass what it did to the selected rows through the ModelAdmin's
+    hooks: `on_save` for a row it changed, `on_delete` for one it deleted with
+    `session.delete()`, then, once that is flushed, `after_save` and `after_delete`.
+
+    The action runs without autoflush, so unless it flushes itself, its changes are still
+    pending when `on_save` sees them. Rows it wrote through `delete_row` (the delete
+    action) ran the hooks there; rows it changed with SQL statements are not seen.
+    """
+    session = request.db
+    hooks = Hooks.of(model_admin, request)
+    keys = [attribute.key for attribute in sa.inspect(model_admin.model).column_attrs]
+    before = [row_values(row, keys) for row in rows]
+    with session.no_autoflush:
+        message = action.function(model_admin, request, rows)
+        deleted, changed = [], []
+        for row, values in zip(rows, before):
+            state = sa.inspect(row)
+            if state.deleted or row in session.deleted:
+                deleted.append(row)
+            elif state.persistent and row_values(row, keys) != values:
+                changed.append(row)
+        for row in changed:
+            hooks.on_save(row, False)
+        for row in deleted:
+            hooks.on_delete(row)
+    session.flush()
+    for row in changed:
+        hooks.after_save(row, False)
+    for row in deleted:
+        hooks.after_delete(row)
+    return message
 
 
 def _back_url(request: Request, model_admin: ModelAdmin) -> str:

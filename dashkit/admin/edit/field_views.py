@@ -21,10 +21,10 @@ from dashkit.admin.edit.access import (
 from dashkit.admin.edit.forms import bind_fields, coerce_form, search_targets
 from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
 from dashkit.admin.edit.forms.widgets import field_widget
-from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.page import CellValue, cell_page, cell_value
 from dashkit.admin.edit.writes import ConflictError
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
@@ -72,8 +72,9 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
                 message = f"{conflict} It is now “{current}”; save again to replace it."
                 token = form_data.originals_token(request, model_admin, key, obj, [name])
                 status = 409
-            except IntegrityRefusal as refusal:
-                errors = refusal.field_errors or {name: " ".join(refusal.form_errors)}
+            except WriteRefused as refusal:
+                # the cell shows one input: a message about another column is named there
+                errors = {name: refusal.field_errors.get(name) or str(refusal)}
             else:
                 if written.changes:
                     record(request, UPDATE, model_admin.slug, pk, written.changes)

@@ -36,6 +36,7 @@ from dashkit.admin.edit.writes import (
     row_values,
     snapshot_keys,
 )
+from dashkit.admin.rows import scoped
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def relation_targets(
             return statement
         if not has_permission(request, target_admin.permission("view")):
             return statement.where(sa.false())
-        return target_admin.scope(request, statement)
+        return scoped(request, target_admin, statement)
 
     sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
     return Targets(request.db, sizes, restrict, read_with_row or {})

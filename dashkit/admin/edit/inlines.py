@@ -2,7 +2,10 @@
 
 Each child row posts its fields under a prefix (`lines-0-qty`), with a signed snapshot
 that names the row and guards it against lost updates exactly like the parent's form.
-The parent and all its children are saved in one savepoint by the edit view.
+The parent and all its children are saved in one savepoint by the edit view. A child row
+is written through the hooks of its own model's ModelAdmin when that model is registered
+(its `on_save`, `on_delete`...), as if it were edited on its own pages; the parent's hooks
+run for the parent only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipProperty
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import admin_of
 from dashkit.admin.edit import form_data
 from dashkit.admin.edit.forms import (
     BoundField,
@@ -27,6 +31,7 @@ from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals, read_row_token, sign_originals, snapshot
 from dashkit.admin.edit.writes import (
     ConflictError,
+    Hooks,
     RowNotFound,
     create_row,
     delete_row,
@@ -36,6 +41,7 @@ from dashkit.admin.edit.writes import (
     snapshot_keys,
     update_row,
 )
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import encode_pk
 from dashkit.audit import CREATE, DELETE, UPDATE
 
@@ -339,6 +345,8 @@ def save_inlines(
     for inline in sets:
         relationship = _relationship(model_admin, inline.name)
         child = relationship.mapper.class_
+        child_admin = admin_of(request).for_model(child)
+        hooks = Hooks.of(child_admin, request) if child_admin is not None else None
         table = _child_model_name(relationship)
         links = {
             child_key: getattr(parent, parent_key) for parent_key, child_key in _links(relationship)
@@ -348,20 +356,23 @@ def save_inlines(
                 continue
             try:
                 if row.is_new:
-                    written = create_row(session, child, {**row.result.values, **links})
+                    values = {**row.result.values, **links}
+                    written = create_row(session, child, values, hooks=hooks)
                     entries.append((CREATE, table, encode_pk(written.pk), written.changes))
                 elif row.delete:
                     assert row.pk is not None
-                    written = delete_row(session, child, row.pk, row.originals)
+                    written = delete_row(session, child, row.pk, row.originals, hooks=hooks)
                     entries.append((DELETE, table, row.pk_text, written.changes))
                 else:
                     assert row.pk is not None
-                    written = update_row(session, child, row.pk, row.result.values, row.originals)
+                    written = update_row(
+                        session, child, row.pk, row.result.values, row.originals, hooks=hooks
+                    )
                     if written.changes:
                         entries.append((UPDATE, table, row.pk_text, written.changes))
             except ConflictError as conflict:
                 raise ChildConflict(inline.label, row.pk_text, conflict) from conflict
-            except IntegrityRefusal as refusal:
+            except WriteRefused as refusal:
                 row.result.errors.update(refusal.field_errors)
                 for item in row.fields:
                     item.error = row.result.errors.get(item.name)

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper
 
-from dashkit.errors import DashkitError
+from dashkit.admin.errors import WriteRefused
 
 MISSING_REFERENCE = "No such row to refer to; choose an existing one."
 
@@ -41,14 +41,12 @@ class Violation:
     other_table: str | None = None
 
 
-class IntegrityRefusal(DashkitError):
+class IntegrityRefusal(WriteRefused):
     """The database refused a write; messages per field and for the whole form."""
 
     def __init__(self, field_errors: Mapping[str, str], form_errors: list[str]):
-        self.field_errors = dict(field_errors)
+        super().__init__(field_errors)
         self.form_errors = list(form_errors)
-        messages = [f"{name}: {text}" for name, text in self.field_errors.items()]
-        super().__init__("; ".join(messages + self.form_errors))
 
 
 def classify(error: sa.exc.DBAPIError) -> Violation | None:

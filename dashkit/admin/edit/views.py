@@ -25,16 +25,17 @@ from dashkit.admin.edit.forms import FormResult, bind_fields, coerce_form
 from dashkit.admin.edit.forms.choices import Option
 from dashkit.admin.edit.forms.fields import Field
 from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
-from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.page import form_page
 from dashkit.admin.edit.writes import (
     ConflictError,
+    Hooks,
     RowNotFound,
     create_row,
     delete_row,
     row_values,
 )
+from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import encode_pk
 from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
@@ -66,9 +67,10 @@ def _labels(fields: list[Any]) -> dict[str, str]:
     return {item.name: item.label for item in fields}
 
 
-def _place_errors(fields: list[Field], refusal: IntegrityRefusal, result: FormResult) -> list[str]:
-    """Put the database's field messages next to their inputs; a message about a column the
-    form does not show (or an inline row's) goes to the form, named."""
+def _place_errors(fields: list[Field], refusal: WriteRefused, result: FormResult) -> list[str]:
+    """Put a refusal's field messages (the database's or a hook's) next to their inputs; a
+    message about a column the form does not show (or an inline row's) goes to the form,
+    named."""
     shown = {item.name: item.label for item in fields}
     form_errors = list(refusal.form_errors)
     for name, message in refusal.field_errors.items():
@@ -141,8 +143,14 @@ def create(request: Request, slug: str) -> Response:
     if not result.ok:
         return _render_form(request, model_admin, result=result, status=422)
     try:
-        written = create_row(request.db, model_admin.model, result.values, labels=_labels(fields))
-    except IntegrityRefusal as refusal:
+        written = create_row(
+            request.db,
+            model_admin.model,
+            result.values,
+            labels=_labels(fields),
+            hooks=Hooks.of(model_admin, request),
+        )
+    except WriteRefused as refusal:
         form_errors = _place_errors(fields, refusal, result)
         return _render_form(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
@@ -212,7 +220,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             inlines=inline_sets(request, model_admin, obj),
             status=409,
         )
-    except IntegrityRefusal as refusal:
+    except WriteRefused as refusal:
         form_errors = _place_errors(fields, refusal, result)
         return refuse(form_errors=form_errors, inlines=inlines, status=422)
     if written.changes:
@@ -247,7 +255,12 @@ def delete(request: Request, slug: str, pk: str) -> Response:
             abort(400, str(error))
         try:
             written = delete_row(
-                request.db, model_admin.model, key, originals, scope=row_scope(request, model_admin)
+                request.db,
+                model_admin.model,
+                key,
+                originals,
+                scope=row_scope(request, model_admin),
+                hooks=Hooks.of(model_admin, request),
             )
         except ConflictError as conflict:
             problems, status = [f"{conflict} Review it and confirm again."], 409
@@ -255,7 +268,7 @@ def delete(request: Request, slug: str, pk: str) -> Response:
             if obj is None:
                 flash(request, str(conflict), "error")
                 return redirect(request.url_for("admin.list", slug=slug))
-        except IntegrityRefusal as refusal:
+        except WriteRefused as refusal:
             problems, status = refusal.form_errors or list(refusal.field_errors.values()), 409
         else:
             record(request, DELETE, model_admin.slug, pk, written.changes)

@@ -1,10 +1,14 @@
 """Create, update and delete one row, each inside its own savepoint, refusing lost updates.
 
 A write either applies completely or not at all: it runs in a SAVEPOINT of the caller's
-transaction, so a refused write (integrity error, conflict) leaves the session usable and
-nothing written. Conflicts are detected with the model's version counter when it has one
-(`__mapper_args__ = {"version_id_col": ...}`), otherwise by putting the values the form
-was loaded with into the UPDATE's (or DELETE's) WHERE clause.
+transaction, so a refused write (integrity error, conflict, a hook's `WriteRefused`) leaves
+the session usable and nothing written. Conflicts are detected with the model's version
+counter when it has one (`__mapper_args__ = {"version_id_col": ...}`), otherwise by
+putting the values the form was loaded with into the UPDATE's (or DELETE's) WHERE clause.
+
+The ModelAdmin's hooks (`on_save`, `after_save`, `on_delete`, `after_delete`) run here,
+inside the savepoint, so every path that writes a row (forms, list cells, inline rows,
+bulk deletes, the API) calls them the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, RelationshipDirection, Session
@@ -31,7 +35,29 @@ from dashkit.admin.edit.integrity import (
 from dashkit.admin.edit.originals import changed_keys, snapshot, untag
 from dashkit.errors import DashkitError
 
+if TYPE_CHECKING:
+    from dashkit.admin.options import ModelAdmin
+    from dashkit.http import Request
+
 Scope = Callable[[sa.Select[Any]], sa.Select[Any]]
+
+
+class Hooks(NamedTuple):
+    """A ModelAdmin's write hooks bound to one request, as the write functions call them."""
+
+    on_save: Callable[[Any, bool], None]
+    after_save: Callable[[Any, bool], None]
+    on_delete: Callable[[Any], None]
+    after_delete: Callable[[Any], None]
+
+    @classmethod
+    def of(cls, model_admin: ModelAdmin, request: Request) -> Hooks:
+        return cls(
+            functools.partial(model_admin.on_save, request),
+            functools.partial(model_admin.after_save, request),
+            functools.partial(model_admin.on_delete, request),
+            functools.partial(model_admin.after_delete, request),
+        )
 
 
 class ConflictError(DashkitError):
@@ -116,7 +142,7 @@ def load_row(
     if scope is not None:
         statement = scope(statement)
     if lock:
-        statement = statement.with_for_update()
+        statement = statement.with_for_update(of=model)  # not the rows a query joins
     obj = session.scalars(statement, arguments).first()
     if obj is None:
         raise RowNotFound(f"no {model.__name__} with key {list(pk)!r}")
@@ -167,18 +193,26 @@ def create_row(
     values: Mapping[str, Any],
     *,
     labels: Mapping[str, str] | None = None,
+    hooks: Hooks | None = None,
 ) -> WriteResult:
-    """Insert one row from coerced form values; raise `IntegrityRefusal` on a refusal."""
+    """Insert one row from coerced form values; raise `IntegrityRefusal` (or a hook's
+    `WriteRefused`) on a refusal."""
     mapper: Mapper[Any] = sa.inspect(model)
     values = storable(session, mapper, values)
     scalars, collections = _split(mapper, values)
+    changes = {key: (None, value) for key, value in values.items()}
     with _Savepoint(session, mapper, values, labels):
         obj = model(**scalars)
         for key, target_keys in collections.items():
             setattr(obj, key, _load_targets(session, mapper, key, target_keys))
+        if hooks is not None:
+            with session.no_autoflush:
+                hooks.on_save(obj, True)
+            changes.update(_pending(obj, mapper))
         session.add(obj)
         session.flush()
-    changes = {key: (None, value) for key, value in values.items()}
+        if hooks is not None:
+            hooks.after_save(obj, True)
     return WriteResult(obj, primary_key_of(obj), changes)
 
 
@@ -191,10 +225,13 @@ def update_row(
     *,
     scope: Scope | None = None,
     labels: Mapping[str, str] | None = None,
+    hooks: Hooks | None = None,
 ) -> WriteResult:
     """Apply `values` to the row if it still matches `originals` (a signed `snapshot`).
 
-    Raises `ConflictError` when it does not, `RowNotFound`, or `IntegrityRefusal`.
+    Raises `ConflictError` when it does not, `RowNotFound`, `IntegrityRefusal` or a
+    hook's `WriteRefused`. The changes `on_save` makes to the row are written with the
+    form's (and audited), under the same guard against lost updates.
     """
     mapper: Mapper[Any] = sa.inspect(model)
     values = storable(session, mapper, values)
@@ -217,15 +254,23 @@ def update_row(
         return WriteResult(obj, tuple(pk), {})
     scalars, collections = _split(mapper, {key: after for key, (_, after) in changes.items()})
     try:
-        with _Savepoint(session, mapper, values, labels):
-            if mapper.version_id_col is not None:
-                for key, value in scalars.items():
-                    setattr(obj, key, value)
-            elif scalars:
-                _guarded_update(session, obj, mapper, pk, scalars, originals)
+        # without autoflush, the changes stay pending until the guarded write below
+        with _Savepoint(session, mapper, values, labels), session.no_autoflush:
+            for key, value in scalars.items():
+                setattr(obj, key, value)
             for key, target_keys in collections.items():
                 setattr(obj, key, _load_targets(session, mapper, key, target_keys))
+            if hooks is not None:
+                hooks.on_save(obj, False)
+                for key, (old, new) in _pending(obj, mapper).items():
+                    changes[key] = (changes[key][0] if key in changes else old, new)
+            if mapper.version_id_col is None:
+                pending = {key: new for key, (_, new) in _pending(obj, mapper).items()}
+                if pending:
+                    _guarded_update(session, obj, mapper, pk, pending, originals)
             session.flush()
+            if hooks is not None:
+                hooks.after_save(obj, False)
     except (StaleDataError, _RaceLost):
         raise ConflictError(_reload(session, model, pk, keys), values, keys) from None
     return WriteResult(obj, tuple(pk), changes)
@@ -238,8 +283,11 @@ def delete_row(
     originals: Mapping[str, Any] | None = None,
     *,
     scope: Scope | None = None,
+    hooks: Hooks | None = None,
 ) -> WriteResult:
-    """Delete the row (if it still matches `originals`, when given); refusals are explained."""
+    """Delete the row (if it still matches `originals`, when given); refusals are explained.
+
+    `after_delete` gets the object as it was loaded, its row gone."""
     mapper: Mapper[Any] = sa.inspect(model)
     try:
         obj = load_row(session, model, pk, scope=scope, lock=True)
@@ -256,6 +304,8 @@ def delete_row(
     before = row_values(obj, _column_keys(mapper))
     try:
         with _Savepoint(session, mapper, {}, None, deleting=True):
+            if hooks is not None:
+                hooks.on_delete(obj)
             for relationship in mapper.relationships:
                 if relationship.direction is RelationshipDirection.MANYTOMANY:
                     setattr(obj, relationship.key, [])
@@ -263,6 +313,8 @@ def delete_row(
             conditions = _where_pk(mapper, pk) + _original_conditions(mapper, originals or {})
             if session.execute(sa.delete(mapper.local_table).where(*conditions)).rowcount != 1:
                 raise _RaceLost()
+            if hooks is not None:
+                hooks.after_delete(obj)
     except _RaceLost:
         raise ConflictError(_reload(session, model, pk, keys), {}, keys) from None
     session.expunge(obj)
@@ -272,6 +324,17 @@ def delete_row(
 
 def _column_keys(mapper: Mapper[Any]) -> list[str]:
     return [attribute.key for attribute in mapper.column_attrs]
+
+
+def _pending(obj: Any, mapper: Mapper[Any]) -> dict[str, tuple[Any, Any]]:
+    """The columns of `obj` set in Python and not yet written, as {key: (before, after)}."""
+    state = sa.inspect(obj)
+    pending = {}
+    for key in _column_keys(mapper):
+        history = state.attrs[key].history
+        if history.added:
+            pending[key] = (history.deleted[0] if history.deleted else None, history.added[0])
+    return pending
 
 
 def _split(mapper: Mapper[Any], values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -31,10 +31,8 @@ from dashkit.db import read_rows, reading_connection
 if TYPE_CHECKING:
     from dashkit.http import Request
 
-LIKE_ESCAPE = "!"
 SORT_KEY = "sort_key_"
 """Label prefix of the sort-key columns a page's statement adds after the row."""
-MAX_SEARCH_TERMS = 8
 SHARED_STATEMENTS = "admin_list_statements"
 """The app's `extensions` key of the list statements that hold nothing of a request."""
 
@@ -58,10 +56,10 @@ class ListQuery:
         self.state = state
         self._request = request
         self._column_names = self._plain_column_names()
-        # The default scope adds nothing, so a page of columns can be a plain Core
-        # statement, which skips the ORM's compiling and result handling. A scope hook is
-        # promised a `select(model)`.
-        self._core = self._column_names is not None and _is_default(model_admin, "scope")
+        # ModelAdmin's own query, scope and search add nothing of the request, so a page of
+        # columns can be a plain Core statement, which skips the ORM's compiling and
+        # result handling. A hook of the subclass's own is promised a `select(model)`.
+        self._core = self._column_names is not None and not _customised(model_admin, state)
         # Without search, filters or a scope nothing of the request is in the SQL: its
         # statements are built once per app, model and sort, and shared. (A page of
         # columns reads every column of the model, whichever are shown, so the keys are
@@ -82,37 +80,30 @@ class ListQuery:
         self._columns: list[sa.ColumnElement[Any]] | None = None
         if self._column_names is not None:
             self._columns = [self._expression(name).label(name) for name in self._column_names]
-        statement = sa.select(*self._columns) if self._core else sa.select(self.model_admin.model)
-        statement = self._search(statement)
+        if self._core:
+            statement = sa.select(*self._columns)
+        else:
+            statement = self.model_admin.query(request)
+        statement = self._search(request, statement)
         for applied in self.state.filters:
             statement = statement.where(applied.condition())
-        self.statement: sa.Select[Any] = self.model_admin.scope(request, statement)
+        self.statement: sa.Select[Any] = statement
         self._joins: list[tuple[Any, Any]] = []
         self.keys = self._sort_keys()
         return self._columns, self.statement, self._joins, self.keys
 
-    def _search(self, statement: sa.Select[Any]) -> sa.Select[Any]:
-        terms = self.state.search.split()[:MAX_SEARCH_TERMS]
-        columns = self.model_admin.search_columns
-        if terms and not columns:
+    def _search(self, request: Request | None, statement: sa.Select[Any]) -> sa.Select[Any]:
+        term = self.state.search
+        if not term:
+            return statement
+        admin = self.model_admin
+        if not admin.searchable:
             self.state.notices.append(
-                f"{self.model_admin.label_plural.capitalize()} have no column to search; "
+                f"{admin.label_plural.capitalize()} have no column to search; "
                 "the search was ignored."
             )
-        if not terms or not columns:
             return statement
-        model = self.model_admin.model
-        for term in terms:
-            pattern = "%" + _escape_like(term) + "%"
-            matches = []
-            for column in columns:
-                if isinstance(column, tuple):
-                    relation, target = column
-                    matches.append(getattr(model, relation).has(_like(target, pattern)))
-                else:
-                    matches.append(_like(column, pattern))
-            statement = statement.where(sa.or_(*matches))
-        return statement
+        return admin.search(request, statement, term)
 
     def _sort_keys(self) -> list[SortKey]:
         admin = self.model_admin
@@ -143,12 +134,16 @@ class ListQuery:
         """The model's columns, when the shown fields read nothing else; None to load objects.
 
         A page of plain column values costs half what a page of ORM objects does (no
-        identity map, no instance state), and reads the same through attribute names.
+        identity map, no instance state), and reads the same through attribute names. A
+        query of the ModelAdmin's own is read as the objects it selects: the joins and
+        loader options it may add are for them.
         """
         admin = self.model_admin
         shown = [f for f in admin.list_fields if f.name in self.state.columns]
-        if not _is_default(admin, "row_label") or any(
-            f.function is not None or f.column is None or len(f.path) != 1 for f in shown
+        if (
+            admin.overrides("row_label")
+            or admin.overrides("query")
+            or any(f.function is not None or f.column is None or len(f.path) != 1 for f in shown)
         ):
             return None
         names = list(admin.info.columns)
@@ -348,24 +343,15 @@ class ListQuery:
             sa.inspect(admin.model).local_table,
             limit=admin.count_limit,
             timeout_ms=admin.count_timeout_ms,
-            unfiltered=self.statement.whereclause is None,
+            unfiltered=self.statement.whereclause is None and not admin.overrides("query"),
         )
 
 
-def _is_default(model_admin: ModelAdmin, hook: str) -> bool:
-    """True when the hook (`scope`, `row_label`) is ModelAdmin's own: overridden neither by
-    a subclass nor on the instance (`admin.register(...).scope = ...`). A scope of its own
-    may read the request, and a row label of its own may read any attribute of the row."""
-    return getattr(getattr(model_admin, hook), "__func__", None) is getattr(ModelAdmin, hook)
-
-
-def _escape_like(term: str) -> str:
+def _customised(model_admin: ModelAdmin, state: ListState) -> bool:
+    """True when a hook of the ModelAdmin's own builds part of this state's statement: its
+    query or scope, or its search when there is a term to search."""
     return (
-        term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
+        model_admin.overrides("query")
+        or model_admin.overrides("scope")
+        or (bool(state.search) and model_admin.overrides("search"))
     )
-
-
-def _like(column: Any, pattern: str) -> sa.ColumnElement[bool]:
-    return column.ilike(pattern, escape=LIKE_ESCAPE)
