@@ -15,8 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from dashkit.admin.list.table import html_text
-
 if TYPE_CHECKING:
     from dashkit.admin.edit.forms.binding import BoundField
 
@@ -27,10 +25,7 @@ so a subclass with a name of its own chooses for itself)."""
 
 
 def _html(value: Any) -> str:
-    """`value` escaped for HTML as autoescaping would; plain text without a special
-    character (most names, ids, labels and URLs) is kept as it is."""
-    if type(value) is str:
-        return html_text(value)
+    """`value` escaped for HTML as autoescaping would."""
     return str(escape(value))
 
 
