@@ -14,7 +14,8 @@ from urllib.parse import quote, quote_plus, urlencode
 
 from dashkit.admin.list.access import ListAccess, list_access
 from dashkit.admin.list.filters import Choice, FilterControl, filter_controls
-from dashkit.admin.list.query import ListQuery, Page
+from dashkit.admin.list.query import ListQuery
+from dashkit.admin.list.records import Page
 from dashkit.admin.list.state import ListState, read_list_state
 from dashkit.admin.list.table import Column, Row, TableLinks, table_rows
 from dashkit.admin.urls import UrlParts, encode_args, fixed_url, list_url, with_args, with_query

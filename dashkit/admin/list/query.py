@@ -9,9 +9,7 @@ read) goes into its page's notices.
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -26,6 +24,7 @@ from dashkit.admin.list.keyset import (
     decode_cursor,
     encode_cursor,
 )
+from dashkit.admin.list.records import Page, RowReader, is_plain_column
 from dashkit.admin.list.state import ListState
 from dashkit.admin.options import ModelAdmin
 from dashkit.db import read_rows, reading_connection
@@ -41,79 +40,6 @@ SHARED_STATEMENTS = "admin_list_statements"
 """The app's `extensions` key of the list statements that hold nothing of a request."""
 
 
-class RowReader:
-    """Reads the rows of a query's pages, whichever way the query read them.
-
-    A page is read as rows of the model's columns where the shown fields need nothing
-    else (half the cost of model objects), else as model objects. Whoever shows a page
-    reads it through this, column by column, and never needs to know which it was.
-    """
-
-    def __init__(self, model_admin: ModelAdmin, column_names: list[str] | None):
-        self._model_admin = model_admin
-        self._column_names = column_names
-
-    def _column(self, name: str) -> Callable[[Any], Any]:
-        """A function reading column `name` from a row: by position from a row of columns,
-        ten times quicker than by name."""
-        if self._column_names is None:
-            return operator.attrgetter(name)
-        return operator.itemgetter(self._column_names.index(name))
-
-    def values(self, display: DisplayField, rows: Sequence[Any]) -> list[Any]:
-        """The value of the field in each row."""
-        if self._column_names is not None and _is_plain_column(display):
-            return list(map(self._column(display.path[0]), rows))
-        return list(map(display.value, rows))
-
-    def keys(self, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
-        """The primary key values of each row."""
-        columns = [map(self._column(name), rows) for name in self._model_admin.info.primary_key]
-        return list(zip(*columns, strict=True))
-
-    def labels(self, rows: Sequence[Any]) -> list[str]:
-        """The `row_label` of each row.
-
-        Rows of columns come only with ModelAdmin's own `row_label`: its label column is
-        then read by position (by name, it was most of a label's cost).
-        """
-        admin = self._model_admin
-        if self._column_names is None or admin.label_column is None:
-            return [admin.row_label(row) for row in rows]
-        texts = map(self._column(admin.label_column), rows)
-        return [str(text) if text else admin.row_label(row) for text, row in zip(texts, rows)]
-
-
-@dataclass
-class Page:
-    """One page of rows plus the cursors that lead to its neighbours.
-
-    `rows` are the records as the query read them (each column an attribute); read them
-    through `values`, `keys` and `labels`, which work the same for every kind of page.
-    """
-
-    rows: list[Any]
-    reader: RowReader = field(repr=False, compare=False)
-    next_cursor: str | None = None
-    previous_cursor: str | None = None
-    is_first: bool = True
-    is_last: bool = True
-    notices: list[str] = field(default_factory=list)
-    """What the query ignored of the request, said to the user."""
-
-    def values(self, display: DisplayField) -> list[Any]:
-        """The value of the field in each row of the page."""
-        return self.reader.values(display, self.rows)
-
-    def keys(self) -> list[tuple[Any, ...]]:
-        """The primary key values of each row of the page."""
-        return self.reader.keys(self.rows)
-
-    def labels(self) -> list[str]:
-        """The `row_label` of each row of the page."""
-        return self.reader.labels(self.rows)
-
-
 class ListQuery:
     """The SQL of one list state for one model: filtered and scoped statement, sort keys, page."""
 
@@ -124,7 +50,7 @@ class ListQuery:
         self.notices: list[str] = []
         """What this query ignored of its state, to be said to the user."""
         self._column_names = self._plain_column_names()
-        self.reader = RowReader(model_admin, self._column_names)
+        self._reader = RowReader(model_admin, self._column_names)
         # The default scope adds nothing, so a page of columns can be a plain Core
         # statement, which skips the ORM's compiling and result handling. A scope hook is
         # promised a `select(model)`.
@@ -214,7 +140,7 @@ class ListQuery:
         """
         admin = self.model_admin
         shown = [f for f in admin.list_fields if f.name in self.state.columns]
-        if not _is_default(admin, "row_label") or not all(map(_is_plain_column, shown)):
+        if not _is_default(admin, "row_label") or not all(map(is_plain_column, shown)):
             return None
         names = list(admin.info.columns)
         if any(
@@ -357,7 +283,7 @@ class ListQuery:
     ) -> Page:
         return Page(
             rows=rows if self._columns is not None else [row[0] for row in rows],
-            reader=self.reader,
+            reader=self._reader,
             next_cursor=self._cursor(rows[-1]) if following and rows else None,
             previous_cursor=self._cursor(rows[0]) if previous and rows else None,
             is_first=not previous,
@@ -412,8 +338,3 @@ def _escape_like(term: str) -> str:
 
 def _like(column: Any, pattern: str) -> sa.ColumnElement[bool]:
     return column.ilike(pattern, escape=LIKE_ESCAPE)
-
-
-def _is_plain_column(display: DisplayField) -> bool:
-    """True when the field is one of the model's own columns, read as it is stored."""
-    return display.function is None and display.column is not None and len(display.path) == 1

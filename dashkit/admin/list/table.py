@@ -23,7 +23,7 @@ from dashkit.admin.keys import encode_pk
 from dashkit.admin.urls import UrlParts, path_segment
 
 if TYPE_CHECKING:
-    from dashkit.admin.list.query import Page
+    from dashkit.admin.list.records import Page
 
 
 @dataclass(frozen=True)
