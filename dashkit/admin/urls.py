@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 
 SEGMENT_SAFE = "!$&'()*+,/:;=@"
 """Characters Werkzeug leaves unquoted in a path segment, so both build the same URLs."""
+UrlParts = tuple[str, str]
+"""A URL split where a row's key goes: the key's path segment fits between the two."""
 
 
 def fixed_url(request: Request, endpoint: str, **values: str) -> str:
@@ -34,7 +36,7 @@ def fixed_url(request: Request, endpoint: str, **values: str) -> str:
     return request.root_path + path
 
 
-def url_around(request: Request, endpoint: str, argument: str, /, **values: Any) -> tuple[str, str]:
+def url_around(request: Request, endpoint: str, argument: str, /, **values: Any) -> UrlParts:
     """`url_for(endpoint, **values)` split where the path `argument` goes.
 
     `before + path_segment(value) + after` is the URL with `argument=value`: a page of rows

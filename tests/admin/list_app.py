@@ -65,10 +65,14 @@ class OrderAdmin(ModelAdmin):
         return statement
 
 
-def make_admin_app(url: str) -> App:
+def make_admin_app(url: str, template_folder: str | None = "templates") -> App:
     """An app with the admin over `url`, whose state tables live in the same database."""
     upgrade_state(url)
-    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, "ROLES": ROLES})
+    app = App(
+        "tests",
+        {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, "ROLES": ROLES},
+        template_folder=template_folder,
+    )
     init_db(app, url)
     init_auth(app)
     admin = Admin(app, title="Shop admin")

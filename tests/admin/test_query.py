@@ -220,11 +220,24 @@ def test_last_page_and_back(list_session: Session):
     assert [row.id for row in previous.rows] == list(range(47, 54))
 
 
-def test_a_tampered_cursor_shows_the_first_page(list_session: Session):
+def test_a_tampered_cursor_shows_the_first_page_with_a_notice(list_session: Session):
     admin = OrderAdmin(Order)
     state = read_list_state(admin, MultiDict({"after": "bm90IGpzb24", "size": "7"}))
     page = ListQuery(admin, state).page(list_session)
-    assert [row.id for row in page.rows] == list(range(1, 8)) and state.notices
+    assert [row.id for row in page.rows] == list(range(1, 8)) and page.is_first
+    assert page.notices and page.notices[0].endswith("showing the first page.")
+    assert state.notices == [] and state.after == "bm90IGpzb24", "the state is left as given"
+
+
+def test_a_search_without_columns_to_search_is_a_notice_of_the_page(list_session: Session):
+    class Unsearched(ModelAdmin):
+        search_fields = ()
+
+    admin = Unsearched(Customer)
+    state = read_list_state(admin, MultiDict({"q": "smith"}))
+    page = ListQuery(admin, state).page(list_session)
+    assert len(page.rows) == len(NAMES) and state.notices == []
+    assert page.notices == ["Customers have no column to search; the search was ignored."]
 
 
 def test_a_query_made_without_a_request_says_it_needs_a_session():
@@ -520,9 +533,9 @@ def test_a_row_label_set_on_the_model_admin_itself_reads_model_objects(list_sess
     admin.row_label = lambda order: f"order for {order.customer.name}"  # type: ignore[method-assign]
     request = SimpleNamespace(app=SimpleNamespace(extensions={}))
     state = read_list_state(admin, MultiDict({"cols": ["id"]}))
-    rows = ListQuery(admin, state, request).page(list_session).rows  # type: ignore[arg-type]
-    assert admin.row_label(rows[0]).startswith("order for ")
-    assert ListQuery(admin, state).row_labels(rows) == [admin.row_label(row) for row in rows]
+    page = ListQuery(admin, state, request).page(list_session)  # type: ignore[arg-type]
+    assert admin.row_label(page.rows[0]).startswith("order for ")
+    assert page.labels() == [admin.row_label(row) for row in page.rows]
 
 
 def test_row_labels_of_a_page_of_columns_are_the_row_labels(list_session: Session):
@@ -531,8 +544,30 @@ def test_row_labels_of_a_page_of_columns_are_the_row_labels(list_session: Sessio
     list_session.add(Customer(id=900, name=""))
     list_session.flush()
     admin = ModelAdmin(Customer)
-    rows = query(admin, sort="-id", size="50").page(list_session).rows
-    labels = query(admin).row_labels(rows)
-    assert labels == [admin.row_label(row) for row in rows]
+    page = query(admin, sort="-id", size="50").page(list_session)
+    labels = page.labels()
+    assert labels == [admin.row_label(row) for row in page.rows]
     assert labels[0] == "customer 900"
-    assert labels[1:3] == [row.name for row in rows[1:3]]
+    assert labels[1:3] == [row.name for row in page.rows[1:3]]
+
+
+@pytest.mark.parametrize(
+    ("admin", "objects"),
+    [(PlainOrders(Order), False), (OrderAdmin(Order), True)],
+    ids=["columns", "objects"],
+)
+def test_a_page_reads_the_same_whether_it_holds_columns_or_objects(
+    list_session: Session, admin: ModelAdmin, objects: bool
+):
+    """Whoever shows a page reads its keys and values through it, never knowing whether
+    the query read rows of columns (PlainOrders) or model objects (customer.name)."""
+    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+    state = read_list_state(admin, MultiDict({"sort": "-total"}))
+    page = ListQuery(admin, state, request).page(list_session)  # type: ignore[arg-type]
+    assert isinstance(page.rows[0], Order) is objects
+    orders = {order.id: order for order in all_orders(list_session)}
+    expected = sorted(orders.values(), key=lambda order: (-order.total, order.id))[: len(page.rows)]
+    assert page.keys() == [(order.id,) for order in expected]
+    by_name = {field.name: field for field in admin.list_fields}
+    assert page.values(by_name["reference"]) == [order.reference for order in expected]
+    assert page.values(by_name["total"]) == [order.total for order in expected]

@@ -1,22 +1,29 @@
-"""The list table's body as HTML: escaping, formatting, and the links of rows and cells."""
+"""The list's table as a user gets it: values formatted and escaped, rows and cells linked."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any, ClassVar
 
-from list_models import Customer, Order, Price
+import pytest
+import sqlalchemy as sa
+from list_app import FAST_N, PASSWORD, signed_in
+from list_models import Customer, ListBase, Order, Price
 from markupsafe import Markup, escape
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from dashkit.admin import ModelAdmin
+from dashkit import App
+from dashkit.admin import Admin, ModelAdmin
 from dashkit.admin.keys import encode_pk
-from dashkit.admin.list.table import TableLinks, table_body, table_head
 from dashkit.admin.urls import path_segment
-
-NO_LINKS = TableLinks(detail=("/admin/x/", "/"), related={}, editors={})
+from dashkit.auth import create_user, init_auth
+from dashkit.auth.passwords import PasswordHasher
+from dashkit.db import init_db
+from dashkit.migrations import upgrade_state
 
 
 class Cells(HTMLParser):
@@ -45,20 +52,78 @@ class Cells(HTMLParser):
         if self._cell is not None:
             self._cell.append(data)
 
-    def attributes(self, tag: str, css_class: str | None = None) -> list[dict[str, str | None]]:
-        return [
-            attrs
-            for name, attrs in self.elements
-            if name == tag and (css_class is None or attrs.get("class") == css_class)
-        ]
+    def attributes(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.elements if name == tag]
 
 
-def body(model_admin: ModelAdmin, rows, links: TableLinks = NO_LINKS, names=None, **options):
-    fields = [f for f in model_admin.list_fields if names is None or f.name in names]
-    return table_body(model_admin, rows, fields, links, selectable=options.get("selectable", False))
+class MixedBase(DeclarativeBase):
+    pass
 
 
-def test_text_is_escaped_and_values_formatted_by_type():
+class Mixed(MixedBase):
+    """A column SQLite stores without a type: text in one row, a number in the next."""
+
+    __tablename__ = "list_mixed"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[str | None] = mapped_column(sa.String)
+
+
+Serve = Callable[..., Callable[..., str]]
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Serve]:
+    """`serve(rows, {Model: ModelAdminClass, ...}, sql)`: an admin over a SQLite file holding
+    only `rows` (and what the `sql` statements add), with the given models registered;
+    returns a function giving a list page's table (head and body) as `user` (ada may do
+    anything, vera may only view)."""
+    url = f"sqlite:///{tmp_path / 'table.sqlite'}"
+    apps: list[App] = []
+
+    def start(
+        rows: list[Any], admins: dict[type, type[ModelAdmin]], sql: tuple[str, ...] = ()
+    ) -> Callable[..., str]:
+        upgrade_state(url)
+        engine = sa.create_engine(url)
+        ListBase.metadata.create_all(engine)
+        with Session(engine, expire_on_commit=False) as session:
+            session.add_all(rows)
+            session.commit()
+        with engine.begin() as connection:
+            for statement in sql:
+                connection.exec_driver_sql(statement)
+        engine.dispose()
+        app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N})
+        apps.append(app)
+        init_db(app, url)
+        init_auth(app)
+        admin = Admin(app)
+        for model, model_admin in admins.items():
+            admin.register(model, model_admin)
+        with app.state_session() as session:
+            for user, roles in (("ada", ["admin"]), ("vera", ["viewer"])):
+                create_user(session, user, PASSWORD, roles, hasher=PasswordHasher(n=FAST_N))
+        clients = {user: signed_in(app, user) for user in ("ada", "vera")}
+
+        def table(path: str, user: str = "ada") -> str:
+            response = clients[user].get(path)
+            assert response.status_code == 200, response.text[:500]
+            return (
+                "<table" + response.text.split('<table class="list-table"')[1].split("</table>")[0]
+            )
+
+        return table
+
+    yield start
+    for app in apps:
+        app.extensions["db"].dispose()
+
+
+def body(table: str) -> str:
+    return table.split("<tbody>")[1]
+
+
+def test_text_is_escaped_and_values_formatted_by_type(serve: Serve):
     class OrderAdmin(ModelAdmin):
         list_display = ("id", "reference", "total", "weight", "placed_on", "paid", "note")
 
@@ -71,7 +136,7 @@ def test_text_is_escaped_and_values_formatted_by_type():
         paid=True,
         note="it's <b>bold</b>",
     )
-    html = body(OrderAdmin(Order), [order])
+    html = body(serve([order], {Order: OrderAdmin})("/admin/list_orders/", "vera"))
     assert "<script>" not in html and "<b>" not in html
     assert Cells(html).rows == [
         [
@@ -86,29 +151,26 @@ def test_text_is_escaped_and_values_formatted_by_type():
     ]
 
 
-def test_formatters_may_return_markup_and_plain_text_is_escaped():
+def test_formatters_may_return_markup_and_plain_text_is_escaped(serve: Serve):
     class CustomerAdmin(ModelAdmin):
-        list_display = ("id", "name", "email")
+        list_display = ("id", "name", "email", "active")
         formatters: ClassVar[dict[str, Callable[[Any], Any]]] = {
             "name": lambda value: Markup("<em>{}</em>").format(value),
             "email": lambda value: f"<{value}>",
+            "active": lambda value: 0,
         }
 
-    html = body(CustomerAdmin(Customer), [Customer(id=1, name="A & B", email="a@b")])
+    customer = Customer(id=1, name="A & B", email="a@b")
+    html = body(serve([customer], {Customer: CustomerAdmin})("/admin/list_customers/", "vera"))
     assert "<em>A &amp; B</em>" in html and "&lt;a@b&gt;" in html
+    assert Cells(html).rows == [["1", "A & B", "<a@b>", "0"]]
 
 
-def test_row_links_quote_and_escape_any_key():
+def test_row_links_quote_and_escape_any_key(serve: Serve):
     """A composite key with a slash, comma, ampersand and quote: one path segment, escaped."""
     price = Price(region="north/east, 'A&B'", day=date(2024, 3, 1), amount=Decimal("9.99"))
-    links = TableLinks(
-        detail=("/admin/list_prices/", "/"),
-        related={},
-        editors={"amount": ("/admin/list_prices/", "/cell/amount?next=%2Fx%3Fa%3D1%26b%3D2")},
-        edit=("/admin/list_prices/", "/edit"),
-    )
-    html = body(ModelAdmin(Price), [price], links, selectable=True)
-    cells = Cells(html)
+    table = serve([price], {Price: ModelAdmin})("/admin/list_prices/?sort=-amount")
+    html, cells = body(table), Cells(body(table))
     key = encode_pk([price.region, price.day])
     segment = path_segment(key)
     assert [attrs["href"] for attrs in cells.attributes("a")] == [
@@ -118,9 +180,14 @@ def test_row_links_quote_and_escape_any_key():
     assert cells.attributes("tr")[0]["data-pk"] == segment
     assert cells.attributes("input")[0]["value"] == key
     assert f'value="{escape(key)}"' in html
+    editor = Cells(table.split("<tbody>")[0]).attributes("th")[-1]
+    assert editor["data-edit-before"] == "/admin/list_prices/"
+    assert (
+        editor["data-edit-after"] == "/cell/amount?next=%2Fadmin%2Flist_prices%2F%3Fsort%3D-amount"
+    )
 
 
-def test_cells_carry_no_editor_links_rows_carry_their_key_and_edit_form():
+def test_cells_carry_no_editor_links_rows_carry_their_key_and_edit_form(serve: Serve):
     """An editable cell is found through its column's header and its row's key (the
     script adds the pencils); without JavaScript the row's own edit form is the way."""
 
@@ -128,89 +195,93 @@ def test_cells_carry_no_editor_links_rows_carry_their_key_and_edit_form():
         list_display = ("id", "name", "email")
 
     customers = [Customer(id=1, name="Ann", email=None), Customer(id=2, name="Bo", email="b@x")]
-    viewer = Cells(body(CustomerAdmin(Customer), customers))
+    table = serve(customers, {Customer: CustomerAdmin})
+    viewer = Cells(body(table("/admin/list_customers/", "vera")))
     assert [attrs.get("data-pk") for attrs in viewer.attributes("tr")] == [None, None]
     assert [attrs["href"] for attrs in viewer.attributes("a")] == [
-        "/admin/x/1/",
-        "/admin/x/2/",
+        "/admin/list_customers/1/",
+        "/admin/list_customers/2/",
     ], "a user who may not edit gets no editor and no edit link"
-    links = TableLinks(
-        detail=("/admin/list_customers/", "/"),
-        related={},
-        editors={"email": ("/admin/list_customers/", "/cell/email")},
-        edit=("/admin/list_customers/", "/edit"),
-    )
-    editor = Cells(body(CustomerAdmin(Customer), customers, links))
+    editor = Cells(body(table("/admin/list_customers/")))
     assert [attrs["data-pk"] for attrs in editor.attributes("tr")] == ["1", "2"]
-    assert editor.rows == [["1", "Ann", "—", "Edit"], ["2", "Bo", "b@x", "Edit"]]
+    assert editor.rows == [["", "1", "Ann", "—", "Edit"], ["", "2", "Bo", "b@x", "Edit"]]
     assert [attrs["href"] for attrs in editor.attributes("a")] == [
         "/admin/list_customers/1/",
         "/admin/list_customers/1/edit",
         "/admin/list_customers/2/",
         "/admin/list_customers/2/edit",
     ]
+    assert [attrs["aria-label"] for attrs in editor.attributes("input")] == [
+        "Select Ann",
+        "Select Bo",
+    ]
 
 
-def test_a_column_of_mixed_types_is_formatted_and_escaped_value_by_value():
+def test_a_column_of_mixed_types_is_formatted_and_escaped_value_by_value(serve: Serve):
     """SQLite may hold text in one row and a number in the next of the same column."""
-
-    class CustomerAdmin(ModelAdmin):
-        list_display = ("id", "name")
-
-    customers = [
-        Customer(id=1, name=5),
-        Customer(id=2, name="<b>&"),
-        Customer(id=3, name=None),
-        Customer(id=4, name=Decimal("1.50")),
-    ]
-    html = body(CustomerAdmin(Customer), customers)
-    assert "<b>" not in html
-    assert Cells(html).rows == [["1", "5"], ["2", "<b>&"], ["3", ""], ["4", "1.50"]]
-
-
-def test_foreign_keys_link_to_their_row_and_empty_values_say_so():
-    class OrderAdmin(ModelAdmin):
-        list_display = ("reference", "customer_id", "note")
-
-    links = TableLinks(
-        detail=("/admin/list_orders/", "/"),
-        related={"customer_id": ("/admin/list_customers/", "/")},
-        editors={"note": ("/admin/list_orders/", "/cell/note")},
+    table = serve(
+        [],
+        {Mixed: type("MixedAdmin", (ModelAdmin,), {"list_display": ("id", "value")})},
+        (
+            "CREATE TABLE list_mixed (id INTEGER PRIMARY KEY, value)",
+            "INSERT INTO list_mixed VALUES (1, 5), (2, '<b>&'), (3, NULL), (4, 1.5)",
+        ),
     )
-    orders = [
-        Order(id=1, reference="", customer_id=3, note=None),
-        Order(id=2, reference="B-2", customer_id=None, note="kept"),
+    html = body(table("/admin/list_mixed/", "vera"))
+    assert "<b>" not in html
+    assert Cells(html).rows == [["1", "5"], ["2", "<b>&"], ["3", ""], ["4", "1.5"]]
+
+
+def test_foreign_keys_link_to_their_row_and_empty_values_say_so(serve: Serve):
+    class OrderAdmin(ModelAdmin):
+        list_display = ("reference", "customer_id", "quantity", "note")
+
+    day = date(2024, 1, 1)
+    rows = [
+        Customer(id=3, name="Cy"),
+        Order(id=1, reference="", customer_id=3, quantity=None, total=1, placed_on=day),
+        Order(
+            id=2, reference="B-2", customer_id=None, quantity=4, note="kept", total=1, placed_on=day
+        ),
     ]
-    cells = Cells(body(OrderAdmin(Order), orders, links))
-    assert cells.rows == [["(empty)", "3", "—"], ["B-2", "", "kept"]]
+    table = serve(rows, {Order: OrderAdmin, Customer: ModelAdmin})("/admin/list_orders/?sort=id")
+    cells = Cells(body(table))
+    assert cells.rows == [
+        ["", "(empty)", "3", "—", "", "Edit"],
+        ["", "B-2", "", "4", "kept", "Edit"],
+    ]
     hrefs = [attrs["href"] for attrs in cells.attributes("a")]
     assert hrefs == [
         "/admin/list_orders/1/",
         "/admin/list_customers/3/",
+        "/admin/list_orders/1/edit",
         "/admin/list_orders/2/",
+        "/admin/list_orders/2/edit",
     ]
 
 
-def test_the_header_row_sorts_names_editors_and_escapes():
+def test_the_header_row_sorts_names_editors_and_escapes(serve: Serve):
     class OrderAdmin(ModelAdmin):
-        list_display = ("id", "reference", "note")
+        list_display = ("id", "note", "reference")
+        search_fields = ("reference",)
 
-    fields = OrderAdmin(Order).list_fields
-    links = TableLinks(
-        detail=("/admin/list_orders/", "/"),
-        related={},
-        editors={"note": ("/admin/list_orders/", "/cell/note?next=%2Fx%3Fa%3D1%26b%3D2")},
-        edit=("/admin/list_orders/", "/edit"),
-    )
-    sort_urls = {"id": "/admin/list_orders/?q=a&sort=-id", "reference": "/x?sort=reference"}
-    head = Cells(table_head(fields, links, sort_urls, sort=("id", False), selectable=True))
-    assert head.rows == [["", "Id▲", "Reference", "Note", ""]]
+    order = Order(id=1, reference="R", total=1, placed_on=date(2024, 1, 1))
+    table = serve([order], {Order: OrderAdmin})
+    head = Cells(table("/admin/list_orders/?q=a%26b").split("<tbody>")[0])
+    assert head.rows == [["", "Id▲", "Note", "Reference", ""]]
     columns = head.attributes("th")
     assert columns[0]["aria-sort"] == "ascending" and "aria-sort" not in columns[1]
-    assert "data-edit-before" not in columns[1]
-    assert (columns[2]["data-edit-before"], columns[2]["data-edit-after"]) == links.editors["note"]
-    assert [attrs["href"] for attrs in head.attributes("a")] == list(sort_urls.values())
+    assert "data-edit-before" not in columns[0] and "data-edit-before" not in columns[1]
+    assert (columns[2]["data-edit-before"], columns[2]["data-edit-after"]) == (
+        "/admin/list_orders/",
+        "/cell/reference?next=%2Fadmin%2Flist_orders%2F%3Fq%3Da%2526b",
+    )
+    assert [attrs["href"] for attrs in head.attributes("a")] == [
+        "/admin/list_orders/?q=a%26b&sort=-id",
+        "/admin/list_orders/?q=a%26b&sort=note",
+        "/admin/list_orders/?q=a%26b&sort=reference",
+    ]
     assert head.attributes("input")[0]["aria-label"] == "Select every row on this page"
-    html = table_head(fields, links, sort_urls, sort=("reference", True), selectable=False)
-    assert "&amp;sort=-id" in html and "select" not in html
-    assert Cells(html).rows == [["Id", "Reference▼", "Note", ""]]
+    html = table("/admin/list_orders/?sort=-reference", "vera").split("<tbody>")[0]
+    assert "&amp;" not in html and "select" not in html and "row-edit" not in html
+    assert Cells(html).rows == [["Id", "Note", "Reference▼"]]

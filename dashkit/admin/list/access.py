@@ -15,17 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import Markup
-
 from dashkit.admin.access import admin_of, can_write, link_target
 from dashkit.admin.edit.form_data import editable_cells
 from dashkit.admin.navigation import keep
-from dashkit.admin.urls import url_around
+from dashkit.admin.urls import UrlParts, url_around
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
     from dashkit.admin.actions import Action
-    from dashkit.admin.list.table import UrlParts
     from dashkit.admin.options import ModelAdmin
     from dashkit.app import App
     from dashkit.http import Request
@@ -40,8 +37,6 @@ class ListAccess:
 
     actions: dict[str, Action]
     """The bulk actions the user may run."""
-    action_options: Markup
-    """Those actions as the `<option>`s of the list's action menu."""
     detail: UrlParts
     """The detail page of a row, split where its key goes."""
     edit: UrlParts | None
@@ -85,12 +80,8 @@ def _work_out(request: Request, model_admin: ModelAdmin) -> ListAccess:
         for name, action in model_admin.bulk_actions.items()
         if has_permission(request, model_admin.permission(action.verb))
     }
-    option = Markup('<option value="{}">{}</option>')
     return ListAccess(
         actions=actions,
-        action_options=Markup("").join(
-            option.format(name, action.label) for name, action in actions.items()
-        ),
         detail=url_around(request, "admin.detail", "pk", slug=slug),
         edit=url_around(request, "admin.edit", "pk", slug=slug) if may_change else None,
         related=related,

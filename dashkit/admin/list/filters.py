@@ -1,4 +1,5 @@
-"""List filters by column kind, read from the query string and turned into SQL conditions.
+"""List filters by column kind, read from the query string, turned into SQL conditions and
+into the data of the filters form.
 
 URL parameters: `f.<name>` (equals; repeated for several choices), `f.<name>.min` and
 `f.<name>.max` (inclusive range), `f.<name>.null` (`1` only empty, `0` only filled).
@@ -7,9 +8,9 @@ URL parameters: `f.<name>` (equals; repeated for several choices), `f.<name>.min
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
@@ -146,3 +147,79 @@ def _apply(current: AppliedFilter, part: str, values: Sequence[str]) -> None:
         else:
             current.maximum = value
             current.maximum_is_date = column.kind == "datetime" and len(values[0].strip()) == 10
+
+
+class Choice(NamedTuple):
+    """An option of a form control: the value it sends, its label, and whether it is chosen."""
+
+    value: str
+    label: str
+    chosen: bool = False
+
+
+@dataclass(frozen=True)
+class FilterControl:
+    """A filter as the filters form shows it, its inputs refilled with what the URL gave."""
+
+    name: str
+    label: str
+    kind: str
+    """boolean, choices, relation, range or text: which inputs it has."""
+    choices: list[Choice]
+    """A boolean or choices filter's options."""
+    value: str
+    """A text or relation filter's value."""
+    minimum: str
+    maximum: str
+    """A range filter's bounds."""
+    input_type: str
+    """The input type of a range filter's bounds (number, date, datetime-local, time)."""
+    nullable: bool
+    """The column may be empty: the filter offers to keep only empty or only filled rows."""
+    null: str
+    """"1" for only empty rows, "0" for only filled ones, "" for either."""
+    autocomplete_url: str | None
+    """Where a relation filter looks up the rows it offers."""
+
+
+def filter_controls(
+    specs: Mapping[str, FilterSpec],
+    applied: Sequence[AppliedFilter],
+    autocomplete_url: Callable[[str], str],
+) -> list[FilterControl]:
+    """Every filter a ModelAdmin offers, refilled with the values of the `applied` ones.
+
+    `autocomplete_url(name)` is where a relation filter looks up the rows it offers.
+    """
+    given = {item.spec.name: item.raw for item in applied}
+    controls = []
+    for spec in specs.values():
+        raw = given.get(spec.name, {})
+        chosen = raw.get("eq", [])
+        controls.append(
+            FilterControl(
+                name=spec.name,
+                label=spec.label,
+                kind=spec.kind,
+                choices=[
+                    Choice(value, text, value in chosen)
+                    for value, text in (
+                        spec.choices() if spec.kind in ("boolean", "choices") else ()
+                    )
+                ],
+                value=_first(raw, "eq"),
+                minimum=_first(raw, "min"),
+                maximum=_first(raw, "max"),
+                input_type=spec.input_type,
+                nullable=spec.nullable,
+                null=_first(raw, "null"),
+                autocomplete_url=autocomplete_url(spec.name) if spec.kind == "relation" else None,
+            )
+        )
+    return controls
+
+
+def _first(raw: dict[str, list[str]], part: str) -> str:
+    """The first value the URL gave for `part` of a filter; empty when it gave none."""
+    values = raw.get(part)
+    return values[0] if values else ""

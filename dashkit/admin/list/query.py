@@ -1,15 +1,15 @@
 """The list query: search, filters, sort and scope of a list's state, and one page of it.
 
 Every value is a bound parameter; the names were checked when the state was read
-(`list_state.py`). The same `ListQuery` feeds the HTML page, the htmx fragment, the
-count, the export and the JSON API.
+(`state.py`). The same `ListQuery` feeds the HTML page, the htmx fragment, the
+count, the export and the JSON API. It reads the state it is given and never changes it:
+what it has to say about the request (a search it could not run, a cursor it could not
+read) goes into its page's notices.
 """
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ from dashkit.admin.list.keyset import (
     decode_cursor,
     encode_cursor,
 )
+from dashkit.admin.list.records import Page, RowReader, is_plain_column
 from dashkit.admin.list.state import ListState
 from dashkit.admin.options import ModelAdmin
 from dashkit.db import read_rows, reading_connection
@@ -37,17 +38,6 @@ SHARED_STATEMENTS = "admin_list_statements"
 """The app's `extensions` key of the list statements that hold nothing of a request."""
 
 
-@dataclass
-class Page:
-    """One page of rows plus the cursors that lead to its neighbours."""
-
-    rows: list[Any]
-    next_cursor: str | None = None
-    previous_cursor: str | None = None
-    is_first: bool = True
-    is_last: bool = True
-
-
 class ListQuery:
     """The SQL of one list state for one model: filtered and scoped statement, sort keys, page."""
 
@@ -55,7 +45,10 @@ class ListQuery:
         self.model_admin = model_admin
         self.state = state
         self._request = request
+        self.notices: list[str] = []
+        """What this query ignored of its state, to be said to the user."""
         self._column_names = self._plain_column_names()
+        self._reader = RowReader(model_admin, self._column_names)
         # ModelAdmin's own query, scope and search add nothing of the request, so a page of
         # columns can be a plain Core statement, which skips the ORM's compiling and
         # result handling. A hook of the subclass's own is promised a `select(model)`.
@@ -98,7 +91,7 @@ class ListQuery:
             return statement
         admin = self.model_admin
         if not admin.searchable:
-            self.state.notices.append(
+            self.notices.append(
                 f"{admin.label_plural.capitalize()} have no column to search; "
                 "the search was ignored."
             )
@@ -143,7 +136,7 @@ class ListQuery:
         if (
             admin.overrides("row_label")
             or admin.overrides("query")
-            or any(f.function is not None or f.column is None or len(f.path) != 1 for f in shown)
+            or not all(map(is_plain_column, shown))
         ):
             return None
         names = list(admin.info.columns)
@@ -152,27 +145,6 @@ class ListQuery:
         ):  # a name a row's own attributes (count, index...) or the sort keys would hide
             return None
         return names
-
-    def reader(self, name: str) -> Callable[[Any], Any]:
-        """A function reading column `name` from the rows of this query's pages.
-
-        A row of columns is read by position: ten times quicker than by name.
-        """
-        if self._column_names is None:
-            return operator.attrgetter(name)
-        return operator.itemgetter(self._column_names.index(name))
-
-    def row_labels(self, rows: Sequence[Any]) -> list[str]:
-        """The `row_label` of each row of this query's pages.
-
-        Rows of columns come only with ModelAdmin's own `row_label`: its label column is
-        then read by position, as `reader` reads (by name, it was most of a label's cost).
-        """
-        admin = self.model_admin
-        if self._column_names is None or admin.label_column is None:
-            return [admin.row_label(row) for row in rows]
-        texts = map(self.reader(admin.label_column), rows)
-        return [str(text) if text else admin.row_label(row) for text, row in zip(texts, rows)]
 
     def _sort_expression(self, display: DisplayField) -> sa.ColumnElement[Any]:
         assert display.column is not None
@@ -271,50 +243,49 @@ class ListQuery:
         """The page the state points at: first, last, after or before a cursor.
 
         It is read in `session`, or else in the request's data database; a page of
-        columns then opens no Session when the request has none open yet.
+        columns then opens no Session when the request has none open yet. A cursor that
+        cannot be read gives the first page, with a notice.
         """
         if session is None and self._request is None:
             raise TypeError(
                 "ListQuery.page() needs a session: this query was made without a request"
             )
         size = self.state.page_size
+        notices = list(self.notices)
         boundary = None
         token = self.state.after or self.state.before
         if token:
             try:
                 boundary = decode_cursor(self.keys, token)
             except ValueError as error:
-                self.state.notices.append(f"{error}; showing the first page.")
-                self.state.after = self.state.before = None
+                notices.append(f"{error}; showing the first page.")
         if boundary is not None and self.state.before:
             rows = self._fetch(session, boundary, forward=False, limit=size + 1)
             more = len(rows) > size
-            rows = rows[1:] if more else rows
-            if not more:
-                return self._first_page(session)
-            return self._page(rows, previous=True, following=True)
-        if boundary is None and self.state.last:
+            if more:
+                return self._page(rows[1:], notices, previous=True, following=True)
+        elif boundary is None and self.state.last:
             rows = self._fetch(session, None, forward=False, limit=size + 1)
             more = len(rows) > size
-            return self._page(rows[1:] if more else rows, previous=more, following=False)
-        if boundary is None:
-            return self._first_page(session)
-        rows = self._fetch(session, boundary, forward=True, limit=size + 1)
-        more = len(rows) > size
-        return self._page(rows[:size], previous=True, following=more)
-
-    def _first_page(self, session: Session | None) -> Page:
-        size = self.state.page_size
+            return self._page(rows[1:] if more else rows, notices, previous=more, following=False)
+        elif boundary is not None:
+            rows = self._fetch(session, boundary, forward=True, limit=size + 1)
+            more = len(rows) > size
+            return self._page(rows[:size], notices, previous=True, following=more)
         rows = self._fetch(session, None, forward=True, limit=size + 1)
-        return self._page(rows[:size], previous=False, following=len(rows) > size)
+        return self._page(rows[:size], notices, previous=False, following=len(rows) > size)
 
-    def _page(self, rows: list[Any], *, previous: bool, following: bool) -> Page:
+    def _page(
+        self, rows: list[Any], notices: list[str], *, previous: bool, following: bool
+    ) -> Page:
         return Page(
             rows=rows if self._columns is not None else [row[0] for row in rows],
+            reader=self._reader,
             next_cursor=self._cursor(rows[-1]) if following and rows else None,
             previous_cursor=self._cursor(rows[0]) if previous and rows else None,
             is_first=not previous,
             is_last=not following,
+            notices=notices,
         )
 
     def batches(self, session: Session, size: int = 1000) -> Iterator[list[Any]]:
