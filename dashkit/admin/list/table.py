@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from dashkit.admin.list.records import Page
 
 
+NUMERIC_KINDS = frozenset({"integer", "number"})
+CLIPPED_LENGTH = 300
+"""Long text shows this many characters in a list cell (the row's page shows it all)."""
+
+
 @dataclass(frozen=True)
 class Column:
     """A column of the table: its header, how it sorts, and where its cells are edited."""
@@ -43,6 +48,11 @@ class Column:
     when the user may not edit it in the list."""
     heading: bool = False
     """Its cells head their rows and link to the row's page (the first column)."""
+
+    @property
+    def numeric(self) -> bool:
+        """Its cells hold numbers (aligned right, in figures of one width)."""
+        return self.kind in NUMERIC_KINDS
 
 
 Cell = tuple[Column, Any, "str | None"]
@@ -135,11 +145,16 @@ def cell_texts(field: DisplayField, values: list[Any]) -> list[Any]:
     if len(types) == 1:
         kind = types.pop()
         if kind is str:
-            return values
+            return values if field.kind != "text" else list(map(_clipped, values))
         common = COMMON_FORMATS.get(kind)
         if common is not None:
             return list(map(common, values))
     return list(map(format_value, values))
+
+
+def _clipped(text: str) -> str:
+    """Long text cut to what a cell shows, ending in an ellipsis when cut."""
+    return text if len(text) <= CLIPPED_LENGTH else text[: CLIPPED_LENGTH - 1] + "\u2026"
 
 
 def _text(value: Any) -> str:
