@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from dashkit.admin.edit.writes import delete_row, primary_key_of
 from dashkit.admin.keys import pk_of
+from dashkit.admin.rows import scoped_select
 from dashkit.audit import DELETE, record
 from dashkit.errors import DashkitError
 
@@ -80,7 +81,7 @@ def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
             request.db,
             model_admin.model,
             primary_key_of(row),
-            scope=lambda statement: model_admin.scope(request, statement),
+            rows=scoped_select(request, model_admin),
         )
         record(
             request,

@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from dashkit.admin.access import admin_of, can_write, link_target, model_admin_for
 from dashkit.admin.display import humanize
 from dashkit.admin.keys import encode_pk, pk_of
-from dashkit.admin.rows import get_row, scoped_select
+from dashkit.admin.rows import get_row, row_key, scoped_select
 from dashkit.admin.templates import page_template
 from dashkit.admin.urls import list_url
 from dashkit.audit import history
@@ -43,7 +43,7 @@ class RelatedRows:
 
 def detail_context(request: Request, model_admin: ModelAdmin, pk: str) -> dict[str, Any]:
     """A row with every column formatted, its foreign keys as links, and its children."""
-    row = get_row(request, model_admin, pk)
+    row = get_row(request, model_admin, row_key(model_admin, pk))
     admin = admin_of(request)
     fields = [model_admin.field(name) for name in model_admin.info.columns]
     links = {

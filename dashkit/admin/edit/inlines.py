@@ -27,16 +27,15 @@ from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals, read_row_token, sign_originals, snapshot
 from dashkit.admin.edit.writes import (
     ConflictError,
-    RowNotFound,
     create_row,
     delete_row,
-    load_row,
     primary_key_of,
     row_values,
     snapshot_keys,
     update_row,
 )
 from dashkit.admin.keys import encode_pk
+from dashkit.admin.rows import RowNotFound, load_row
 from dashkit.audit import CREATE, DELETE, UPDATE
 
 if TYPE_CHECKING:

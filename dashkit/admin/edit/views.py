@@ -13,29 +13,23 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dashkit.admin.edit import field_views, form_data
-from dashkit.admin.edit.access import (
-    load_or_404,
-    next_url,
-    reload_or_none,
-    row_key,
-    row_scope,
-    save_row,
-    writable,
-)
+from dashkit.admin.edit.access import next_url, save_row, writable
 from dashkit.admin.edit.forms import BoundField, FormResult, bind_fields, coerce_form
 from dashkit.admin.edit.forms.choices import Option
 from dashkit.admin.edit.forms.fields import BinaryField, Field
 from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals
-from dashkit.admin.edit.writes import (
-    ConflictError,
-    RowNotFound,
-    create_row,
-    delete_row,
-    row_values,
-)
+from dashkit.admin.edit.writes import ConflictError, create_row, delete_row, row_values
 from dashkit.admin.keys import encode_pk
+from dashkit.admin.rows import (
+    RowNotFound,
+    find_row,
+    get_row,
+    no_such_row,
+    row_key,
+    scoped_select,
+)
 from dashkit.admin.templates import page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash, has_permission
@@ -231,7 +225,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
         try:
             obj, labels = form_data.row_for_form(request, model_admin, key, fields)
         except RowNotFound:
-            abort(404, f"no {model_admin.label} with key {encode_pk(key)}")
+            no_such_row(model_admin, pk)
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
         return _form_page(
@@ -244,7 +238,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             fields=fields,
             labels=labels,
         )
-    obj = load_or_404(request, model_admin, key)
+    obj = get_row(request, model_admin, key)
     token = request.form.get("_originals", "")
     try:
         originals = form_data.posted_originals(request, model_admin, key)
@@ -271,7 +265,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             status=409,
         )
     except ConflictError as conflict:
-        obj = reload_or_none(request, model_admin, key)
+        obj = find_row(request, model_admin, key)
         if obj is None:
             flash(request, str(conflict), "error")
             return redirect(request.url_for("admin.list", slug=slug))
@@ -307,7 +301,7 @@ def delete(request: Request, slug: str, pk: str) -> Response:
     """A confirmation listing the rows that depend on this one, then the delete."""
     model_admin = writable(request, slug, "delete")
     key = row_key(model_admin, pk)
-    obj = load_or_404(request, model_admin, key)
+    obj = get_row(request, model_admin, key)
     names = [item.name for item in form_data.form_fields(request, model_admin, creating=False)]
     problems: list[str] = []
     status = 200
@@ -317,12 +311,11 @@ def delete(request: Request, slug: str, pk: str) -> Response:
         except BadOriginals as error:
             abort(400, str(error))
         try:
-            written = delete_row(
-                request.db, model_admin.model, key, originals, scope=row_scope(request, model_admin)
-            )
+            rows = scoped_select(request, model_admin)
+            written = delete_row(request.db, model_admin.model, key, originals, rows=rows)
         except ConflictError as conflict:
             problems, status = [f"{conflict} Review it and confirm again."], 409
-            obj = reload_or_none(request, model_admin, key)
+            obj = find_row(request, model_admin, key)
             if obj is None:
                 flash(request, str(conflict), "error")
                 return redirect(request.url_for("admin.list", slug=slug))
