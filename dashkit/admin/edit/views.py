@@ -113,7 +113,7 @@ def _form_page(
     )
     return render(
         request,
-        page_template(request, model_admin, "form"),  # type: ignore[arg-type]
+        page_template(request, model_admin, "form"),
         status=status,
         model_admin=model_admin,
         obj=obj,
@@ -328,7 +328,7 @@ def delete(request: Request, slug: str, pk: str) -> Response:
     token = form_data.originals_token(request, model_admin, key, obj, names)
     return render(
         request,
-        page_template(request, model_admin, "delete"),  # type: ignore[arg-type]
+        page_template(request, model_admin, "delete"),
         block="dialog" if request.is_htmx and request.method == "GET" else None,
         status=status,
         model_admin=model_admin,

@@ -197,8 +197,8 @@ def list_view(request: Request, slug: str) -> Response:
             return redirect(
                 context["current_url"]
             )  # a submitted filter form: drop its empty fields
-        return render(request, template, **context)  # type: ignore[arg-type]
-    response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
+        return render(request, template, **context)
+    response = render(request, template, block=RESULTS_TARGET, **context)
     return hx_push_url(response, context["current_url"])
 
 
