@@ -64,7 +64,7 @@ def test_a_rows_page_is_plain_data_that_a_json_view_serialises(admin_app):
 def test_the_page_links_a_foreign_key_its_children_and_the_write_pages(admin_app):
     ada = signed_in(admin_app)
     html = ada.get("/admin/list_orders/3/").get_data(as_text=True)
-    assert '<h1>Order: R-03-3</h1>' in html
+    assert "<h1>Order: R-03-3</h1>" in html
     assert '<a href="/admin/list_customers/4/">4</a>' in html
     assert 'href="/admin/list_orders/3/edit">Edit</a>' in html
     assert 'hx-get="/admin/list_orders/3/delete"' in html
