@@ -37,7 +37,8 @@ def scoped_select(request: Request, model_admin: ModelAdmin) -> sa.Select[Any]:
 def has_own_scope(model_admin: ModelAdmin) -> bool:
     """True when the ModelAdmin's scope is not ModelAdmin's own (set on the instance, or by a
     subclass of the class that introduced the hook): it may read the request, so no
-    statement it shapes is kept for other requests."""
+    statement it shapes is kept for other requests. (Found through the class hierarchy:
+    importing ModelAdmin here would close the cycle options -> actions -> writes -> rows.)"""
     if "scope" in vars(model_admin):
         return True
     owners = [klass for klass in type(model_admin).__mro__ if "scope" in vars(klass)]
