@@ -28,13 +28,15 @@ class OrderAdmin(ModelAdmin):
     inlines = ("lines",)
 
 
-def make_write_app(url: str, **config) -> App:
-    """The models' tables and dashkit's state tables in one database at `url`, served at /admin."""
+def make_write_app(url: str, template_folder: str = "templates", **config) -> App:
+    """The models' tables and dashkit's state tables in one database at `url`, served at /admin
+    (the app's own templates in `template_folder`)."""
     upgrade_state(url)
     engine = sa.create_engine(url)
     Base.metadata.create_all(engine)
     engine.dispose()
-    app = App("tests", {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, **config})
+    settings = {"SECRET_KEY": "test-secret", "PASSWORD_SCRYPT_N": FAST_N, **config}
+    app = App("tests", settings, template_folder=template_folder)
     init_db(app, url)
     init_auth(app)
     admin = Admin(app)
