@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Mapper, Session
 
 from dashkit.admin.access import admin_of
 from dashkit.admin.keys import decode_pk, encode_pk
@@ -49,7 +49,8 @@ def pk_condition(model: type, values: Sequence[Any]) -> sa.ColumnElement[bool]:
     """`key column = value` for each primary key column of `model`, in key order; a value
     may be a bound parameter, and None reads `IS NULL`. RowNotFound for a key of another
     width."""
-    columns = sa.inspect(model).primary_key
+    mapper: Mapper[Any] = sa.inspect(model)
+    columns = mapper.primary_key
     if len(values) != len(columns):
         raise RowNotFound(f"expected a key of {len(columns)} parts, got {len(values)}")
     return sa.and_(*(column == value for column, value in zip(columns, values)))
@@ -60,7 +61,9 @@ def by_key(rows: sa.Select[Any], model: type, pk: Sequence[Any]) -> sa.Select[An
     statement serves every key with the same NULL parts, so it can be prepared once (a
     new statement costs its construction and SQLAlchemy's cache key, more than a query by
     key on SQLite). It reloads a row the session already holds."""
-    values = [None if value is None else sa.bindparam(_key_name(n)) for n, value in enumerate(pk)]
+    values: list[Any] = [
+        None if value is None else sa.bindparam(_key_name(n)) for n, value in enumerate(pk)
+    ]
     condition = pk_condition(model, values)
     return rows.where(condition).execution_options(populate_existing=True)
 
@@ -146,7 +149,9 @@ def get_rows(request: Request, model_admin: ModelAdmin, pks: Sequence[str]) -> l
     if not wanted:
         return []
     model = model_admin.model
-    columns = sa.inspect(model).primary_key
+    mapper: Mapper[Any] = sa.inspect(model)
+    columns = mapper.primary_key
+    condition: sa.ColumnElement[bool]
     if len(columns) == 1:
         condition = columns[0].in_([values[0] for values in wanted])
     else:

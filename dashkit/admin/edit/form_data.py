@@ -140,9 +140,14 @@ def row_for_form(
     other page does (`rows.find_row`), and the form reads the labels itself.
     """
     targets = relation_targets(request)
-    joined = tuple(item for item in fields if joins_label(targets, model_admin.model, item))
+    joined = tuple(
+        item
+        for item in fields
+        if isinstance(item, ForeignKeyField) and joins_label(targets, model_admin.model, item)
+    )
+    read: dict[str, tuple[Any, list[Option]]] = {}
     if not joined or has_own_scope(model_admin):
-        obj, read = find_row(request, model_admin, pk), {}
+        obj = find_row(request, model_admin, pk)
     else:
         obj, read = _read_with_labels(request, model_admin, pk, joined)
     if obj is None:
@@ -166,7 +171,7 @@ def _read_with_labels(
     if found is None:
         return None, {}
     obj, values = found[0], found[1:]
-    read = {}
+    read: dict[str, tuple[Any, list[Option]]] = {}
     for join in joins:
         width = len(join.columns)
         read[join.field.name] = join.read(getattr(obj, join.field.name), values[:width])
