@@ -27,18 +27,24 @@ def linked_keys(html: str, slug: str) -> set[int]:
     return {int(key) for key in re.findall(rf'href="/admin/{slug}/(\d+)/"', html)}
 
 
+def option_values(html: str) -> set[int]:
+    return {int(key) for key in re.findall(r'<option value="(\d+)"', html)}
+
+
 def seen_by(client, red_order: int) -> dict[str, object]:
     """What one user is shown, page by page."""
     orders = client.get("/admin/list_orders/?size=1000").get_data(as_text=True)
     customers = client.get("/admin/list_customers/").get_data(as_text=True)
     form = client.get(f"/admin/list_orders/{red_order}/edit").get_data(as_text=True)
+    found = client.get("/admin/list_orders/lookup/customer_id?q=Smith").get_data(as_text=True)
     return {
         "sidebar": sidebar(client),
         "orders": linked_keys(orders, "list_orders"),
         "order actions": "mark_paid" in orders,
         "customers": linked_keys(customers, "list_customers"),
         "may add customers": "Add customer" in customers,
-        "customer choices": {int(key) for key in re.findall(r'<option value="(\d+)"', form)},
+        "customer choices": option_values(form),
+        "customers found": set(re.findall(r"(\w+) Smith \(#", found)),
         "price page": client.get("/admin/list_prices/EU,2024-01-01/").status_code,
     }
 
@@ -65,6 +71,7 @@ def test_two_users_in_turn_never_see_each_others_cached_entries(admin_app, list_
             "customers": every_customer,
             "may add customers": True,
             "customer choices": every_customer,
+            "customers found": {"Anna", "Bob"},  # Anna Smith is red, Bob Smith blue
             "price page": 200,
         },
         rita: {
@@ -74,6 +81,7 @@ def test_two_users_in_turn_never_see_each_others_cached_entries(admin_app, list_
             "customers": red,
             "may add customers": False,
             "customer choices": red,
+            "customers found": {"Anna"},
             "price page": 403,
         },
     }
