@@ -102,12 +102,17 @@ class Templates:
         return context
 
     def render_string(
-        self, request: Request, name: str, block: str | None, values: Mapping[str, Any]
+        self,
+        request: Request,
+        name: str | Template,
+        block: str | None,
+        values: Mapping[str, Any],
     ) -> str:
-        """Render template `name` (or only its `block`) with the request's context to text."""
+        """Render a template, by name or as loaded (`first_found`), or only its `block`,
+        with the request's context to text."""
         template = self.environment.get_template(name)
         if block is not None and block not in template.blocks:
-            raise KeyError(f"template {name!r} has no block {block!r}")
+            raise KeyError(f"template {template.name!r} has no block {block!r}")
         # The environment's globals go in first, as Jinja2 would put them: left to it, it
         # copies them out of a ChainMap on every render (more than a small page's own work).
         context = template.new_context(
@@ -122,15 +127,16 @@ class Templates:
 
 def render(
     request: Request,
-    template_name: str,
+    template: str | Template,
     /,
     *,
     block: str | None = None,
     status: int = 200,
     **context: Any,
 ) -> Response:
-    """Render a template (or only its `block`, for an htmx fragment) into a response."""
-    body = request.app.templates.render_string(request, template_name, block, context)
+    """Render a template, by name or as loaded (e.g. `first_found`'s choice of a model's own
+    page), or only its `block` for an htmx fragment, into a response."""
+    body = request.app.templates.render_string(request, template, block, context)
     response = Response(body, status=status)
     if block is not None:
         response.vary.add("HX-Request")

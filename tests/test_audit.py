@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent / "admin"))
 from write_models import Customer, database, seed
 
 from dashkit.admin.edit.originals import snapshot
-from dashkit.admin.edit.writes import create_row, delete_row, load_row, row_values, update_row
+from dashkit.admin.edit.writes import create_row, delete_row, row_values, update_row
+from dashkit.admin.rows import load_row
 from dashkit.audit import history, json_value, record
 from dashkit.state import AuditEvent
 

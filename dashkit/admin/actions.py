@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from dashkit.admin.edit.writes import Hooks, delete_row, primary_key_of
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import pk_of
-from dashkit.admin.rows import scoped
+from dashkit.admin.rows import scoped_select
 from dashkit.audit import DELETE, record
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ def delete_rows(model_admin: Any, request: Request, rows: Sequence[Any]) -> str:
             request.db,
             model_admin.model,
             primary_key_of(row),
-            scope=lambda statement: scoped(request, model_admin, statement),
+            rows=scoped_select(request, model_admin),
             hooks=hooks,
         )
         record(

@@ -7,14 +7,15 @@ from typing import TYPE_CHECKING, Any
 
 from dashkit.admin import detail, navigation
 from dashkit.admin.access import signed_in_only
+from dashkit.admin.cache import AdminCache
 from dashkit.admin.edit import bulk
 from dashkit.admin.edit import views as edit_views
 from dashkit.admin.errors import OptionError
 from dashkit.admin.list import export, saved_views
 from dashkit.admin.list import views as list_views
-from dashkit.admin.list.access import forget_list_access
 from dashkit.admin.navigation import Navigation
 from dashkit.admin.options import ModelAdmin
+from dashkit.auth.extension import get_auth
 from dashkit.errors import ConfigError
 from dashkit.http import abort
 from dashkit.routing import Blueprint
@@ -52,7 +53,11 @@ class Admin:
         self.app = app
         self.title = title
         self.model_admins: dict[str, ModelAdmin] = {}
-        self.navigation = Navigation(self.model_admins)
+        self.cache = AdminCache()
+        """What pages work out from the configuration, per explicit key (`AdminCache`);
+        cleared by `register()` and whenever a role changes."""
+        get_auth(app).role_listeners.append(self.cache.clear)
+        self.navigation = Navigation(self.model_admins, self.cache)
         blueprint = Blueprint("admin", __name__, url_prefix=url_prefix)
         blueprint.before_request(signed_in_only)
         for install in ROUTE_INSTALLERS:
@@ -71,8 +76,7 @@ class Admin:
                 f"{options.slug!r} is already used by {other}; set a different slug"
             )
         self.model_admins[options.slug] = options
-        self.navigation.forget()
-        forget_list_access(self.app)
+        self.cache.clear()
         return options
 
     def get(self, slug: str) -> ModelAdmin:

@@ -8,6 +8,8 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.access import admin_of
+
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
     from dashkit.http import Request
@@ -20,19 +22,20 @@ UrlParts = tuple[str, str]
 
 def fixed_url(request: Request, endpoint: str, **values: str) -> str:
     """`request.url_for(endpoint, **values)` for values the app's configuration fixes (slugs,
-    field names, never request input): the URL map builds each one once per app.
+    field names, never request input): the URL map builds each one once per Admin.
 
     The path is kept without the app's mount point (`SCRIPT_NAME`), which is added back
     per request; URLs that point to another host are built every time.
     """
-    cache: dict[tuple[Any, ...], str] = request.app.extensions.setdefault("admin_fixed_urls", {})
     key = (endpoint, *sorted(values.items()))
-    path = cache.get(key)
+    cache = admin_of(request).cache
+    path: str | None = cache.get("url_path", key)
     if path is None:
         url = request.url_for(endpoint, **values)
         if not url.startswith(request.root_path + "/"):
             return url
-        path = cache[key] = url[len(request.root_path) :]
+        path = url[len(request.root_path) :]
+        cache.put("url_path", key, path)
     return request.root_path + path
 
 

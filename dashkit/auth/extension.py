@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dashkit.auth.passwords import PasswordHasher
@@ -25,6 +26,19 @@ class Auth:
     roles: RoleCatalog
     min_password_length: int
     home_endpoint: str
+    menu_urls: dict[str, dict[str, str]] = field(default_factory=dict)
+    """The user menu's URLs per mount point, built once each (see `install._template_context`)."""
+    role_listeners: list[Callable[[], None]] = field(default_factory=list)
+    """Called after a role's permissions or a user's roles change (the Admin clears its cache)."""
+
+    def roles_changed(self) -> None:
+        """Tell the listeners that what some user is granted changed.
+
+        Whatever is kept per permission set already has the set in its key, so this is
+        a second line of defence that also frees what no user will ask for again.
+        """
+        for listener in self.role_listeners:
+            listener()
 
 
 def get_auth(app: App) -> Auth:

@@ -127,7 +127,7 @@ def _template_context(request: Request) -> dict[str, Any]:
     token = _LazyToken(request)
     # The layout's user menu links auth_urls[name], built once per mount point: a url_for()
     # call from a template goes through Jinja2's runtime, several times a dict lookup.
-    kept: dict[str, dict[str, str]] = request.app.extensions.setdefault("auth_menu_urls", {})
+    kept = get_auth(request.app).menu_urls
     menu_urls = kept.get(request.root_path)
     if menu_urls is None:
         names = ("user_list", "account", "logout")

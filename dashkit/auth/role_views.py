@@ -49,6 +49,7 @@ def role_edit(request: Request, name: str | None = None) -> Response:
         abort(403, f"The role {role.name} grants permissions you lack, so you cannot change it.")
     if role is not None and request.form.get("delete") == "1":
         db.delete(role)
+        get_auth(request.app).roles_changed()
         audit.record(
             request, audit.DELETE, ROLES_MODEL, role.name, {}, summary=f"deleted role {role.name}"
         )
@@ -65,6 +66,7 @@ def role_edit(request: Request, name: str | None = None) -> Response:
     before = {"description": role.description, "permissions": role.permissions}
     role.description = values["description"][:255]
     role.permissions = patterns
+    get_auth(request.app).roles_changed()
     changes = {
         key: (old, getattr(role, key)) for key, old in before.items() if old != getattr(role, key)
     }

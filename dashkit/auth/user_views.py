@@ -82,6 +82,8 @@ def user_edit(request: Request, user_id: int) -> Response:
     user.display_name = values["display_name"] or user.username
     user.email = values["email"] or None
     set_roles(request.state_db, user, roles)
+    if before["roles"] != user.roles:
+        get_auth(request.app).roles_changed()
     set_active(request.state_db, user, values["is_active"])
     changes = {
         field: (old, getattr(user, field))

@@ -42,13 +42,13 @@ def test_options_choose_fields_and_widgets(request_of):
             ),
         }
 
-    request = request_of
-    fields = {item.name: item for item in form_fields(request, OrderForm(Order), creating=False)}
+    request, options = request_of, OrderForm(Order)
+    fields = {item.name: item for item in form_fields(request, options, creating=False)}
     assert "attachment" not in fields and "ref" not in fields and "id" not in fields
     assert fields["note"].widget == "text"
     assert fields["status"].coerce("paid") == "paid"
     assert (
-        form_fields(request, OrderForm(Order), creating=False)[0] is fields["customer_id"]
+        form_fields(request, options, creating=False)[0] is fields["customer_id"]
     )  # built once
 
 
@@ -73,9 +73,8 @@ def test_dependents_are_counted_with_a_bound_and_named(app):
 
 def _large(app, *tables: str) -> None:
     """Make relation fields to `tables` autocompletes, as for tables of many rows."""
-    sizes = app.extensions.setdefault("admin_table_sizes", {})
     for table in tables:
-        sizes[table] = (time.monotonic() + 3600, False)
+        app.extensions["admin"].cache.put("table_size", table, (time.monotonic() + 3600, False))
 
 
 def _statements(app) -> list[str]:

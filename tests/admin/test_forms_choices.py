@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from write_models import Customer, Order, Tag
 
+from dashkit.admin.cache import AdminCache
 from dashkit.admin.edit.forms import ForeignKeyField, Targets, fields_for, search_targets
 from dashkit.admin.edit.forms.choices import (
     SEARCH_LIMIT,
@@ -17,6 +18,13 @@ from dashkit.admin.edit.forms.choices import (
     is_small,
     joins_label,
 )
+
+
+def verdict(table: str, *, small: bool) -> AdminCache:
+    """An Admin's cache holding a size verdict on `table` that will not expire in a test."""
+    cache = AdminCache()
+    cache.put("table_size", table, (time.monotonic() + 3600, small))
+    return cache
 
 
 def customer_field():
@@ -40,12 +48,12 @@ def test_widget_is_a_select_for_small_tables_and_autocomplete_for_large(session:
     session.add(Customer(name="Alice"))
     session.commit()
     field = customer_field()
-    sizes: dict = {}
-    widget, options = field_options(Targets(session, sizes), field, 1)
+    cache = AdminCache()
+    widget, options = field_options(Targets(session, cache), field, 1)
     assert (widget, options) == ("select", [("1", "Alice (#1)")])
     session.add_all([Customer(name=f"c{n}") for n in range(220)])
     session.commit()
-    assert is_small(Targets(session, sizes), field)  # remembered for a minute
+    assert is_small(Targets(session, cache), field)  # remembered for a minute
     widget, options = field_options(Targets(session), field, 1)
     assert (widget, options) == ("autocomplete", [("1", "Alice (#1)")])
 
@@ -106,11 +114,11 @@ def test_a_row_that_names_itself_is_chosen_by_its_own_name(session: Session):
 
 
 def test_only_a_foreign_key_column_of_the_row_has_its_label_joined(session: Session):
-    targets = Targets(session, {"customers": (time.monotonic() + 3600, False)})
+    targets = Targets(session, verdict("customers", small=False))
     field = customer_field()
     assert joins_label(targets, Order, field)
     renamed = ForeignKeyField("tags", key=field.key, target=Customer, target_key="id")
     assert not joins_label(targets, Order, renamed)  # a relationship, not a column
     assert not joins_label(
-        Targets(session, {"customers": (time.monotonic() + 3600, True)}), Order, field
+        Targets(session, verdict("customers", small=True)), Order, field
     )

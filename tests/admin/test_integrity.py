@@ -11,7 +11,8 @@ from write_models import Customer, Line, Order, seed
 
 from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import snapshot
-from dashkit.admin.edit.writes import create_row, delete_row, load_row, row_values, update_row
+from dashkit.admin.edit.writes import create_row, delete_row, row_values, update_row
+from dashkit.admin.rows import load_row
 
 
 def count(session: Session, model: type) -> int:

@@ -74,3 +74,25 @@ def test_sidebar_links_follow_the_mount_point(tmp_path):
     mounted = sidebar_links(ada, base_url="http://localhost/tools")
     assert mounted[0][0] == "/tools/admin/customers/"
     assert sidebar_links(ada)[0][0] == "/admin/customers/"
+
+
+def test_an_app_draws_the_sidebar_with_its_own_template(tmp_path):
+    folder = tmp_path / "templates" / "admin"
+    folder.mkdir(parents=True)
+    (folder / "_sidebar.html").write_text(
+        "{% for group in sidebar %}{% for link in group.links %}"
+        '<a href="{{ link.url }}">{{ link.label }}{{ " (here)" if link.is_current }}</a>'
+        "{% endfor %}{% endfor %}"
+    )
+    app = make_write_app(
+        f"sqlite:///{tmp_path / 'shop.sqlite'}", template_folder=str(tmp_path / "templates")
+    )
+    ada = signed_in(app)
+    assert sidebar(ada, "/admin/orders/") == [
+        "Customers",
+        "Tags",
+        "Products",
+        "Lines",
+        "Orders (here)",
+    ]
+    assert "<h2>" not in SIDEBAR.search(ada.get("/admin/").get_data(as_text=True)).group(1)

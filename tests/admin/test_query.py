@@ -13,6 +13,7 @@ from sqlalchemy.ext.automap import automap_base
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.cache import AdminCache
 from dashkit.admin.list.query import ListQuery
 from dashkit.admin.list.state import read_list_state
 from dashkit.admin.options import ModelAdmin
@@ -437,6 +438,11 @@ def test_customers_page_both_ways_on_enum_boolean_and_nullable_text(
     assert [c.id for c in back.rows] == pages[-2]
 
 
+def app_with_admin() -> SimpleNamespace:
+    """A stand-in app whose admin has nothing but its cache, as ListQuery reaches it."""
+    return SimpleNamespace(extensions={"admin": SimpleNamespace(cache=AdminCache())})
+
+
 class PlainOrders(ModelAdmin):
     list_display = ("id", "reference", "total", "weight", "paid")
     search_fields = ("reference",)
@@ -448,7 +454,7 @@ class PlainOrders(ModelAdmin):
 def test_a_list_without_search_filters_or_scope_shares_its_statements(list_session: Session):
     """Nothing of the request is in its SQL, so it is built once per app, model, sort and
     columns; every page still reads the rows an unshared query reads."""
-    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+    request = SimpleNamespace(app=app_with_admin())
 
     def shared(admin: ModelAdmin, **args: str | list[str]) -> ListQuery:
         return ListQuery(admin, read_list_state(admin, MultiDict(args)), request)  # type: ignore[arg-type]
@@ -502,7 +508,7 @@ def test_a_list_without_search_filters_or_scope_shares_its_statements(list_sessi
 def test_a_scope_set_on_the_model_admin_itself_is_never_shared(list_session: Session):
     """A scope given to a registered ModelAdmin (`admin.register(...).scope = ...`) reads
     the request like a subclass's: each request gets its own statement, its own rows."""
-    app = SimpleNamespace(extensions={})
+    app = app_with_admin()
     admin = PlainOrders(Order)
 
     def red_only(request, statement):
@@ -531,7 +537,7 @@ def test_a_row_label_set_on_the_model_admin_itself_reads_model_objects(list_sess
     subclass's may: its page holds model objects, not rows of the shown columns."""
     admin = PlainOrders(Order)
     admin.row_label = lambda order: f"order for {order.customer.name}"  # type: ignore[method-assign]
-    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+    request = SimpleNamespace(app=app_with_admin())
     state = read_list_state(admin, MultiDict({"cols": ["id"]}))
     page = ListQuery(admin, state, request).page(list_session)  # type: ignore[arg-type]
     assert admin.row_label(page.rows[0]).startswith("order for ")

@@ -122,7 +122,7 @@ def test_write_flow(javascript, tmp_path, live_server, browser, artifacts_dir):
         # a large customer table: the foreign key becomes an autocomplete (a key input without JS)
         with app.db_session() as session:
             session.add_all([Customer(name=f"Customer {n:03}") for n in range(250)])
-        app.extensions["admin_table_sizes"].clear()
+        app.extensions["admin"].cache.clear()
         page.goto(f"{server.url}/admin/orders/2/edit")
         assert page.locator("#field-customer_id option").count() == 0
         if javascript:

@@ -18,14 +18,13 @@ from dashkit.admin.edit.integrity import IntegrityRefusal
 from dashkit.admin.edit.originals import BadOriginals, read_originals, sign_originals, snapshot
 from dashkit.admin.edit.writes import (
     ConflictError,
-    RowNotFound,
     create_row,
     delete_row,
-    load_row,
     row_values,
     snapshot_keys,
     update_row,
 )
+from dashkit.admin.rows import RowNotFound, load_row
 
 SECRET = "test-secret"
 
@@ -229,21 +228,25 @@ def test_delete_conflict_when_the_row_changed(session: Session, engine):
 
 def test_scope_limits_what_can_be_written(session: Session):
     order = seed(session)
-    hidden = lambda statement: statement.where(Order.total > 100)
+    hidden = sa.select(Order).where(Order.total > 100)
     with pytest.raises(RowNotFound):
-        load_row(session, Order, (order.id,), scope=hidden)
+        load_row(session, Order, (order.id,), rows=hidden)
     with pytest.raises(ConflictError):
-        update_row(session, Order, (order.id,), {"note": "x"}, {"note": "first"}, scope=hidden)
+        update_row(session, Order, (order.id,), {"note": "x"}, {"note": "first"}, rows=hidden)
+    with pytest.raises(ConflictError):
+        delete_row(session, Order, (order.id,), {"note": "first"}, rows=hidden)
+    session.rollback()
+    assert session.get(Order, order.id).note == "first"
 
 
 def test_a_scope_narrows_its_own_load_only(session: Session):
     order = seed(session)
-    hidden = lambda statement: statement.where(Order.total > 100)
-    for _ in range(2):  # the statement is prepared once per model and shared
+    hidden = sa.select(Order).where(Order.total > 100)
+    for _ in range(2):
         with pytest.raises(RowNotFound):
-            load_row(session, Order, (order.id,), scope=hidden)
+            load_row(session, Order, (order.id,), rows=hidden)
         assert load_row(session, Order, (order.id,)) is order
-        assert load_row(session, Order, (order.id,), scope=lambda statement: statement) is order
+        assert load_row(session, Order, (order.id,), rows=sa.select(Order)) is order
     with pytest.raises(RowNotFound):
         load_row(session, Order, (order.id + 1,))
     with pytest.raises(RowNotFound):

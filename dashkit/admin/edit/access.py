@@ -1,17 +1,15 @@
-"""What every write view starts with: a writable ModelAdmin (permission checked), the row
-named by the URL's key inside the admin's scope, and where to go next."""
+"""What every write view starts with: a writable ModelAdmin (permission checked), the save
+of a row inside the admin's scope, and where to go next. The row a URL names is loaded as
+every page loads it (`dashkit.admin.rows`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
 from dashkit.admin.access import admin_of
-from dashkit.admin.edit.writes import Hooks, RowNotFound, WriteResult, load_row, update_row
-from dashkit.admin.keys import decode_pk, encode_pk
-from dashkit.admin.rows import scoped
+from dashkit.admin.edit.writes import Hooks, WriteResult, update_row
+from dashkit.admin.rows import scoped_select
 from dashkit.auth import require_permission
 from dashkit.auth.next_url import safe_next_url
 from dashkit.http import Request, abort
@@ -27,37 +25,6 @@ def writable(request: Request, slug: str, verb: str) -> ModelAdmin:
         abort(404, model_admin.read_only_reason or f"{model_admin.label_plural} are read-only")
     require_permission(request, model_admin.permission(verb))
     return model_admin
-
-
-def row_key(model_admin: ModelAdmin, text: str) -> tuple[Any, ...]:
-    """The primary key a URL segment names; 404 when it cannot be one."""
-    try:
-        return decode_pk(model_admin, text)
-    except ValueError:
-        abort(404, f"{text!r} is not a key of {model_admin.label_plural}")
-
-
-def row_scope(
-    request: Request, model_admin: ModelAdmin
-) -> Callable[[sa.Select[Any]], sa.Select[Any]]:
-    """The ModelAdmin's query for this request, as the write functions take it (`scoped`)."""
-    return lambda statement: scoped(request, model_admin, statement)
-
-
-def load_or_404(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> Any:
-    """The row with key `pk` inside the admin's scope; 404 otherwise."""
-    try:
-        return load_row(request.db, model_admin.model, pk, scope=row_scope(request, model_admin))
-    except RowNotFound:
-        abort(404, f"no {model_admin.label} with key {encode_pk(pk)}")
-
-
-def reload_or_none(request: Request, model_admin: ModelAdmin, pk: tuple[Any, ...]) -> Any:
-    """The row as it is now (after a conflict), or None when it is gone."""
-    try:
-        return load_row(request.db, model_admin.model, pk, scope=row_scope(request, model_admin))
-    except RowNotFound:
-        return None
 
 
 def save_row(
@@ -77,7 +44,7 @@ def save_row(
         pk,
         values,
         originals,
-        scope=row_scope(request, model_admin),
+        rows=scoped_select(request, model_admin),
         labels=labels,
         hooks=Hooks.of(model_admin, request),
     )

@@ -10,14 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from dashkit.admin.access import admin_of
 from dashkit.admin.edit import form_data
-from dashkit.admin.edit.access import (
-    load_or_404,
-    next_url,
-    reload_or_none,
-    row_key,
-    save_row,
-    writable,
-)
+from dashkit.admin.edit.access import next_url, save_row, writable
 from dashkit.admin.edit.forms import bind_fields, coerce_form, search_targets
 from dashkit.admin.edit.forms.relations import ForeignKeyField, ManyToManyField
 from dashkit.admin.edit.forms.widgets import field_widget
@@ -25,6 +18,7 @@ from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.page import CellValue, cell_page, cell_value
 from dashkit.admin.edit.writes import ConflictError
 from dashkit.admin.errors import WriteRefused
+from dashkit.admin.rows import find_row, get_row, row_key
 from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import UPDATE, record
 from dashkit.auth import flash, require_permission
@@ -41,7 +35,7 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
     if item is None:
         abort(404, f"{name!r} cannot be edited in the list")
     key = row_key(model_admin, pk)
-    obj = load_or_404(request, model_admin, key)
+    obj = get_row(request, model_admin, key)
     back = next_url(request, request.url_for("admin.list", slug=slug))
     template = page_template(request, model_admin, "cell")
     if request.method == "GET" and request.args.get("cancel"):
@@ -65,7 +59,7 @@ def edit_cell(request: Request, slug: str, pk: str, name: str) -> Response:
             try:
                 written = save_row(request, model_admin, key, result.values, originals)
             except ConflictError as conflict:
-                obj = reload_or_none(request, model_admin, key)
+                obj = find_row(request, model_admin, key)
                 if obj is None:
                     abort(409, str(conflict))
                 current = form_data.display_value(item, getattr(obj, name))
@@ -152,7 +146,7 @@ def download(request: Request, slug: str, pk: str, name: str) -> Response:
     column = model_admin.info.columns.get(name)
     if column is None or column.kind != "binary" or name in model_admin.exclude:
         abort(404, f"{name!r} is not a file column of {model_admin.label_plural}")
-    obj = load_or_404(request, model_admin, row_key(model_admin, pk))
+    obj = get_row(request, model_admin, row_key(model_admin, pk))
     data = getattr(obj, name)
     if data is None:
         abort(404, "nothing is stored here")

@@ -1,13 +1,13 @@
 """The data behind the create, edit, delete and cell-edit pages: fields, originals, dependents.
 
-Pure of HTTP: each function takes the request's sessions and a ModelAdmin and returns
-what the template (or a test) needs, so the views in `write_views` stay thin.
+Each function takes the request (for its sessions, configuration, permissions and the
+Admin's cache) or a session, and a ModelAdmin, and returns what the template (or a test)
+needs, so the views in `edit/views.py` and `edit/field_views.py` stay thin.
 """
 
 from __future__ import annotations
 
 import copy
-import functools
 import zoneinfo
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapper, Session
 
-from dashkit.admin.edit.access import row_scope
+from dashkit.admin.access import admin_of
+from dashkit.admin.cells import cell_editable
 from dashkit.admin.edit.forms import (
     Field,
     ForeignKeyField,
@@ -25,26 +26,25 @@ from dashkit.admin.edit.forms import (
     fields_for,
     row_label,
 )
-from dashkit.admin.edit.forms.choices import LabelJoin, Option, SizeCache, Targets, joins_label
+from dashkit.admin.edit.forms.choices import LabelJoin, Option, Targets, joins_label
 from dashkit.admin.edit.integrity import MISSING_REFERENCE
 from dashkit.admin.edit.originals import read_originals, sign_originals, snapshot
-from dashkit.admin.edit.writes import (
+from dashkit.admin.edit.writes import row_values, snapshot_keys
+from dashkit.admin.rows import (
     RowNotFound,
     by_key,
+    find_row,
+    has_own_scope,
     key_arguments,
-    load_row,
-    row_values,
-    snapshot_keys,
+    scoped,
+    scoped_select,
 )
-from dashkit.admin.rows import scoped
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
     from dashkit.http import Request
 
-INLINE_KINDS = ("string", "integer", "number", "boolean", "date", "datetime", "time", "enum")
-"""Column kinds a list cell can be edited in place."""
 DEPENDENT_SAMPLES = 5
 
 
@@ -57,24 +57,25 @@ def form_fields(request: Request, model_admin: ModelAdmin, *, creating: bool) ->
     """The fields of the create or edit form, honouring `form_fields`, `exclude`, read-only ones.
 
     Primary key columns are typed in on create (when the database does not generate
-    them) and fixed on edit. Built once per app and model: fields hold no request state.
+    them) and fixed on edit. Kept in the Admin's cache per ModelAdmin: fields hold no
+    request state.
     """
-    cache: dict[tuple[str, bool], list[Field]] = request.app.extensions.setdefault(
-        "admin_form_fields", {}
+    return admin_of(request).cache.get_or_build(
+        "form_fields", (model_admin, creating), lambda: _form_fields(request, model_admin, creating)
     )
-    key = (model_admin.slug, creating)
-    if key not in cache:
-        skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
-        fields = fields_for(
-            model_admin.model,
-            only=model_admin.form_fields,
-            exclude=skipped,
-            timezone=app_timezone(request),
-            dialect=request.db.get_bind(sa.inspect(model_admin.model)).dialect.name,
-        )
-        fields = [_chosen_widget(model_admin, item) for item in fields]
-        cache[key] = fields if creating else [item for item in fields if not item.primary_key]
-    return cache[key]
+
+
+def _form_fields(request: Request, model_admin: ModelAdmin, creating: bool) -> list[Field]:
+    skipped = set(model_admin.exclude) | set(model_admin.readonly_fields)
+    fields = fields_for(
+        model_admin.model,
+        only=model_admin.form_fields,
+        exclude=skipped,
+        timezone=app_timezone(request),
+        dialect=request.db.get_bind(sa.inspect(model_admin.model)).dialect.name,
+    )
+    fields = [_chosen_widget(model_admin, item) for item in fields]
+    return fields if creating else [item for item in fields if not item.primary_key]
 
 
 TEXT_WIDGETS = ("text", "textarea")
@@ -100,30 +101,14 @@ def _chosen_widget(model_admin: ModelAdmin, item: Field) -> Field:
 
 
 def cell_field(request: Request, model_admin: ModelAdmin, name: str) -> Field | None:
-    """The field for editing one list cell in place, when that column allows it."""
-    column = model_admin.info.columns.get(name)
-    if column is None or column.primary_key or column.relation or column.kind not in INLINE_KINDS:
-        return None
-    if name in model_admin.readonly_fields or name in model_admin.exclude:
+    """The field for editing one list cell in place, when that column allows it
+    (`cells.cell_editable`)."""
+    if not cell_editable(model_admin, name):
         return None
     matches = [
         item for item in form_fields(request, model_admin, creating=False) if item.name == name
     ]
     return matches[0] if matches else None
-
-
-def editable_cells(request: Request, model_admin: ModelAdmin) -> frozenset[str]:
-    """The list columns this user may edit in place."""
-    if model_admin.read_only or not has_permission(request, model_admin.permission("change")):
-        return frozenset()
-    # which columns allow it is fixed by the configuration: worked out once per app and model
-    cache: dict[str, frozenset[str]] = request.app.extensions.setdefault("admin_cell_fields", {})
-    if model_admin.slug not in cache:
-        names = (field.name for field in model_admin.list_fields)
-        cache[model_admin.slug] = frozenset(
-            name for name in names if cell_field(request, model_admin, name) is not None
-        )
-    return cache[model_admin.slug]
 
 
 def relation_targets(
@@ -133,7 +118,7 @@ def relation_targets(
     in the admin is filtered by its scope, and offers nothing to a user who may not view it.
 
     `read_with_row` holds the chosen options `row_for_form` read with the row."""
-    admin = request.app.extensions["admin"]
+    admin = admin_of(request)
 
     def restrict(target: type, statement: sa.Select[Any]) -> sa.Select[Any]:
         target_admin = admin.for_model(target)
@@ -143,8 +128,7 @@ def relation_targets(
             return statement.where(sa.false())
         return scoped(request, target_admin, statement)
 
-    sizes: SizeCache = request.app.extensions.setdefault("admin_table_sizes", {})
-    return Targets(request.db, sizes, restrict, read_with_row or {})
+    return Targets(request.db, admin.cache, restrict, read_with_row or {})
 
 
 def row_for_form(
@@ -153,20 +137,42 @@ def row_for_form(
     """The row an edit form shows and, in the same query, the chosen rows' labels of its
     foreign keys drawn as autocompletes (see `LabelJoin`), for `relation_targets`.
 
-    Raises `RowNotFound`. When the row scope changes the statement, the row is loaded as
-    every other path loads it and the form reads the labels itself.
+    Raises `RowNotFound`. A ModelAdmin with a scope of its own loads the row as every
+    other page does (`rows.find_row`), and the form reads the labels itself.
     """
     targets = relation_targets(request)
-    joined = tuple(item for item in fields if joins_label(targets, model_admin.model, item))
-    scope = row_scope(request, model_admin)
-    statement, joins = _row_with_labels(model_admin.model, joined)
-    if not joins or scope(statement) is not statement:
-        return load_row(request.db, model_admin.model, pk, scope=scope), {}
-    found = request.db.execute(statement, key_arguments(model_admin.model, pk)).first()
-    if found is None:
+    joined = tuple(
+        item
+        for item in fields
+        if isinstance(item, ForeignKeyField) and joins_label(targets, model_admin.model, item)
+    )
+    read: dict[str, tuple[Any, list[Option]]] = {}
+    if not joined or has_own_scope(model_admin):
+        obj = find_row(request, model_admin, pk)
+    else:
+        obj, read = _read_with_labels(request, model_admin, pk, joined)
+    if obj is None:
         raise RowNotFound(f"no {model_admin.model.__name__} with key {list(pk)!r}")
+    return obj, read
+
+
+def _read_with_labels(
+    request: Request,
+    model_admin: ModelAdmin,
+    pk: tuple[Any, ...],
+    joined: tuple[ForeignKeyField, ...],
+) -> tuple[Any, dict[str, tuple[Any, list[Option]]]]:
+    nulls = tuple(value is None for value in pk)
+    statement, joins = admin_of(request).cache.get_or_build(
+        "row_with_labels",
+        (model_admin, joined, nulls),
+        lambda: _row_with_labels(request, model_admin, pk, joined),
+    )
+    found = request.db.execute(statement, key_arguments(pk)).first()
+    if found is None:
+        return None, {}
     obj, values = found[0], found[1:]
-    read = {}
+    read: dict[str, tuple[Any, list[Option]]] = {}
     for join in joins:
         width = len(join.columns)
         read[join.field.name] = join.read(getattr(obj, join.field.name), values[:width])
@@ -174,13 +180,16 @@ def row_for_form(
     return obj, read
 
 
-@functools.lru_cache(maxsize=256)
 def _row_with_labels(
-    model: type, fields: tuple[ForeignKeyField, ...]
+    request: Request,
+    model_admin: ModelAdmin,
+    pk: tuple[Any, ...],
+    fields: tuple[ForeignKeyField, ...],
 ) -> tuple[sa.Select[Any], list[LabelJoin]]:
-    """`by_key(model)` with the label columns of `fields` joined, built once per form."""
+    """The row's `by_key` statement with the label columns of `fields` joined."""
+    model = model_admin.model
     joins = [LabelJoin(model, item) for item in fields]
-    statement = by_key(model)
+    statement = by_key(scoped_select(request, model_admin), model, pk)
     for join in joins:
         statement = statement.outerjoin(join.table, join.onclause).add_columns(*join.columns)
     return statement, joins

@@ -32,10 +32,8 @@ from dashkit.admin.edit.originals import BadOriginals, read_row_token, sign_orig
 from dashkit.admin.edit.writes import (
     ConflictError,
     Hooks,
-    RowNotFound,
     create_row,
     delete_row,
-    load_row,
     primary_key_of,
     row_values,
     snapshot_keys,
@@ -43,6 +41,7 @@ from dashkit.admin.edit.writes import (
 )
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import encode_pk
+from dashkit.admin.rows import RowNotFound, load_row
 from dashkit.audit import CREATE, DELETE, UPDATE
 
 if TYPE_CHECKING:

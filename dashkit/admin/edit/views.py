@@ -12,31 +12,24 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from dashkit.admin.edit import field_views, form_data
-from dashkit.admin.edit.access import (
-    load_or_404,
-    next_url,
-    reload_or_none,
-    row_key,
-    row_scope,
-    save_row,
-    writable,
-)
+from dashkit.admin.edit.access import next_url, save_row, writable
 from dashkit.admin.edit.forms import FormResult, bind_fields, coerce_form
 from dashkit.admin.edit.forms.choices import Option
 from dashkit.admin.edit.forms.fields import Field
 from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.page import form_page
-from dashkit.admin.edit.writes import (
-    ConflictError,
-    Hooks,
-    RowNotFound,
-    create_row,
-    delete_row,
-    row_values,
-)
+from dashkit.admin.edit.writes import ConflictError, Hooks, create_row, delete_row, row_values
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import encode_pk
+from dashkit.admin.rows import (
+    RowNotFound,
+    find_row,
+    get_row,
+    no_such_row,
+    row_key,
+    scoped_select,
+)
 from dashkit.admin.templates import ModelTemplates, page_template
 from dashkit.audit import CREATE, DELETE, UPDATE, record
 from dashkit.auth import flash
@@ -123,7 +116,7 @@ def _render_form(
     )
     return render(
         request,
-        page_template(request, model_admin, "form"),  # type: ignore[arg-type]
+        page_template(request, model_admin, "form"),
         status=status,
         model_admin=model_admin,
         page=page,
@@ -168,7 +161,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
         try:
             obj, labels = form_data.row_for_form(request, model_admin, key, fields)
         except RowNotFound:
-            abort(404, f"no {model_admin.label} with key {encode_pk(key)}")
+            no_such_row(model_admin, pk)
         token = form_data.originals_token(request, model_admin, key, obj, names)
         inlines = inline_sets(request, model_admin, obj)
         return _render_form(
@@ -181,7 +174,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             fields=fields,
             labels=labels,
         )
-    obj = load_or_404(request, model_admin, key)
+    obj = get_row(request, model_admin, key)
     token = request.form.get("_originals", "")
     try:
         originals = form_data.posted_originals(request, model_admin, key)
@@ -208,7 +201,7 @@ def edit(request: Request, slug: str, pk: str) -> Response:
             status=409,
         )
     except ConflictError as conflict:
-        obj = reload_or_none(request, model_admin, key)
+        obj = find_row(request, model_admin, key)
         if obj is None:
             flash(request, str(conflict), "error")
             return redirect(request.url_for("admin.list", slug=slug))
@@ -244,7 +237,7 @@ def delete(request: Request, slug: str, pk: str) -> Response:
     """A confirmation listing the rows that depend on this one, then the delete."""
     model_admin = writable(request, slug, "delete")
     key = row_key(model_admin, pk)
-    obj = load_or_404(request, model_admin, key)
+    obj = get_row(request, model_admin, key)
     names = [item.name for item in form_data.form_fields(request, model_admin, creating=False)]
     problems: list[str] = []
     status = 200
@@ -259,12 +252,12 @@ def delete(request: Request, slug: str, pk: str) -> Response:
                 model_admin.model,
                 key,
                 originals,
-                scope=row_scope(request, model_admin),
+                rows=scoped_select(request, model_admin),
                 hooks=Hooks.of(model_admin, request),
             )
         except ConflictError as conflict:
             problems, status = [f"{conflict} Review it and confirm again."], 409
-            obj = reload_or_none(request, model_admin, key)
+            obj = find_row(request, model_admin, key)
             if obj is None:
                 flash(request, str(conflict), "error")
                 return redirect(request.url_for("admin.list", slug=slug))
@@ -277,7 +270,7 @@ def delete(request: Request, slug: str, pk: str) -> Response:
     token = form_data.originals_token(request, model_admin, key, obj, names)
     return render(
         request,
-        page_template(request, model_admin, "delete"),  # type: ignore[arg-type]
+        page_template(request, model_admin, "delete"),
         block="dialog" if request.is_htmx and request.method == "GET" else None,
         status=status,
         model_admin=model_admin,

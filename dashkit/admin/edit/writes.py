@@ -33,13 +33,12 @@ from dashkit.admin.edit.integrity import (
     missing_references,
 )
 from dashkit.admin.edit.originals import changed_keys, snapshot, untag
+from dashkit.admin.rows import RowNotFound, load_row, pk_condition
 from dashkit.errors import DashkitError
 
 if TYPE_CHECKING:
     from dashkit.admin.options import ModelAdmin
     from dashkit.http import Request
-
-Scope = Callable[[sa.Select[Any]], sa.Select[Any]]
 
 
 class Hooks(NamedTuple):
@@ -81,10 +80,6 @@ class ConflictError(DashkitError):
         super().__init__(message)
 
 
-class RowNotFound(DashkitError):
-    """No row with this primary key (within the admin's scope)."""
-
-
 @dataclass
 class WriteResult:
     """The written object, its primary key and the changes as {key: (before, after)}."""
@@ -97,56 +92,6 @@ class WriteResult:
 def primary_key_of(obj: Any) -> tuple[Any, ...]:
     """The primary key values of a loaded row, in key column order."""
     return tuple(sa.inspect(type(obj)).primary_key_from_instance(obj))
-
-
-def _where_pk(mapper: Mapper[Any], pk: Sequence[Any]) -> list[sa.ColumnElement[bool]]:
-    columns = mapper.primary_key
-    if len(pk) != len(columns):
-        raise RowNotFound(f"expected a key of {len(columns)} parts, got {len(pk)}")
-    return [column == value for column, value in zip(columns, pk)]
-
-
-@functools.lru_cache(maxsize=1024)
-def by_key(model: type) -> sa.Select[Any]:
-    """`SELECT model WHERE <key> = :dashkit_pk_0 ...`, built once per model: a new statement
-    costs its construction and SQLAlchemy's cache key on every load, more than the query
-    itself on SQLite. A scope adds its conditions to it; `key_arguments` binds the key."""
-    columns = sa.inspect(model).primary_key
-    conditions = [column == sa.bindparam(_key_name(n)) for n, column in enumerate(columns)]
-    return sa.select(model).where(*conditions).execution_options(populate_existing=True)
-
-
-def key_arguments(model: type, pk: Sequence[Any]) -> dict[str, Any]:
-    """The parameters of `by_key(model)` for key `pk`; `RowNotFound` for a key of another shape."""
-    width = len(sa.inspect(model).primary_key)
-    if len(pk) != width:
-        raise RowNotFound(f"expected a key of {width} parts, got {len(pk)}")
-    return {_key_name(n): value for n, value in enumerate(pk)}
-
-
-def _key_name(position: int) -> str:
-    return f"dashkit_pk_{position}"  # a name no scope's own parameters will use
-
-
-def load_row(
-    session: Session,
-    model: type,
-    pk: Sequence[Any],
-    *,
-    scope: Scope | None = None,
-    lock: bool = False,
-) -> Any:
-    """The row with primary key `pk` as the admin may see it, or raise `RowNotFound`."""
-    arguments = key_arguments(model, pk)
-    statement = by_key(model)
-    if scope is not None:
-        statement = scope(statement)
-    if lock:
-        statement = statement.with_for_update(of=model)  # not the rows a query joins
-    obj = session.scalars(statement, arguments).first()
-    if obj is None:
-        raise RowNotFound(f"no {model.__name__} with key {list(pk)!r}")
-    return obj
 
 
 def row_values(obj: Any, keys: Sequence[str]) -> dict[str, Any]:
@@ -223,11 +168,12 @@ def update_row(
     values: Mapping[str, Any],
     originals: Mapping[str, Any],
     *,
-    scope: Scope | None = None,
+    rows: sa.Select[Any] | None = None,
     labels: Mapping[str, str] | None = None,
     hooks: Hooks | None = None,
 ) -> WriteResult:
-    """Apply `values` to the row if it still matches `originals` (a signed `snapshot`).
+    """Apply `values` to the row if it still matches `originals` (a signed `snapshot`);
+    `rows` is the scoped select the row must be among (`rows.scoped_select`).
 
     Raises `ConflictError` when it does not, `RowNotFound`, `IntegrityRefusal` or a
     hook's `WriteRefused`. The changes `on_save` makes to the row are written with the
@@ -236,7 +182,7 @@ def update_row(
     mapper: Mapper[Any] = sa.inspect(model)
     values = storable(session, mapper, values)
     try:
-        obj = load_row(session, model, pk, scope=scope, lock=True)
+        obj = load_row(session, model, pk, rows=rows, lock=True)
     except RowNotFound:
         raise ConflictError(None, values, []) from None
     keys = list(originals)
@@ -282,15 +228,16 @@ def delete_row(
     pk: Sequence[Any],
     originals: Mapping[str, Any] | None = None,
     *,
-    scope: Scope | None = None,
+    rows: sa.Select[Any] | None = None,
     hooks: Hooks | None = None,
 ) -> WriteResult:
-    """Delete the row (if it still matches `originals`, when given); refusals are explained.
+    """Delete the row among `rows` (a scoped select; every row when None) if it still matches
+    `originals`, when given; refusals are explained.
 
     `after_delete` gets the object as it was loaded, its row gone."""
     mapper: Mapper[Any] = sa.inspect(model)
     try:
-        obj = load_row(session, model, pk, scope=scope, lock=True)
+        obj = load_row(session, model, pk, rows=rows, lock=True)
     except RowNotFound:
         if originals is None:
             raise
@@ -310,8 +257,9 @@ def delete_row(
                 if relationship.direction is RelationshipDirection.MANYTOMANY:
                     setattr(obj, relationship.key, [])
             session.flush()
-            conditions = _where_pk(mapper, pk) + _original_conditions(mapper, originals or {})
-            if session.execute(sa.delete(mapper.local_table).where(*conditions)).rowcount != 1:
+            conditions = _original_conditions(mapper, originals or {})
+            statement = sa.delete(mapper.local_table).where(pk_condition(model, pk), *conditions)
+            if session.execute(statement).rowcount != 1:
                 raise _RaceLost()
             if hooks is not None:
                 hooks.after_delete(obj)
@@ -393,7 +341,7 @@ def _guarded_update(
     columns = {mapper.column_attrs[key].columns[0].name: value for key, value in scalars.items()}
     statement = (
         sa.update(mapper.local_table)
-        .where(*_where_pk(mapper, pk), *_original_conditions(mapper, originals))
+        .where(pk_condition(mapper.class_, pk), *_original_conditions(mapper, originals))
         .values(columns)
     )
     if session.execute(statement).rowcount != 1:

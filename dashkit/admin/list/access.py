@@ -5,30 +5,25 @@ row's pages (detail, edit form, the rows its foreign keys point to, cell editors
 only on the configuration, the user's granted permission patterns (`request.permissions`,
 worked out on every request, so a changed role is a new key at once) and the list's URL
 (the mount point). Working them out took a dozen permission checks and URL builds per
-request, so they are kept per model, pattern set and list URL, as the sidebar is
-(`navigation.py`); registering a model forgets them. They only decide what the list
-shows: every view still checks its own permission on the server.
+request, so they are kept in the Admin's cache per model, pattern set and list URL, as
+the sidebar is (`navigation.py`); registering a model forgets them. They only decide what
+the list shows: every view still checks its own permission on the server.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dashkit.admin.access import admin_of, can_write, link_target
-from dashkit.admin.edit.form_data import editable_cells
-from dashkit.admin.navigation import keep
+from dashkit.admin.cells import editable_cells
 from dashkit.admin.urls import UrlParts, url_around
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
     from dashkit.admin.actions import Action
     from dashkit.admin.options import ModelAdmin
-    from dashkit.app import App
     from dashkit.http import Request
-
-KEPT_ACCESS = "admin_list_access"
-"""The app's `extensions` key of the kept ListAccess values."""
 
 
 @dataclass(frozen=True)
@@ -52,18 +47,10 @@ class ListAccess:
 
 def list_access(request: Request, model_admin: ModelAdmin, list_url: str) -> ListAccess:
     """The user's access to `model_admin`'s list, whose URL (without arguments) is `list_url`."""
-    kept: dict[tuple[Any, ...], ListAccess] = request.app.extensions.setdefault(KEPT_ACCESS, {})
     key = (model_admin, request.permissions, list_url)
-    access = kept.get(key)
-    if access is None:
-        access = _work_out(request, model_admin)
-        keep(kept, key, access)
-    return access
-
-
-def forget_list_access(app: App) -> None:
-    """Drop what is kept: the registry changed (a foreign key may link to a new model)."""
-    app.extensions.pop(KEPT_ACCESS, None)
+    return admin_of(request).cache.get_or_build(
+        "list_access", key, lambda: _work_out(request, model_admin)
+    )
 
 
 def _work_out(request: Request, model_admin: ModelAdmin) -> ListAccess:

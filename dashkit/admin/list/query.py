@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from dashkit.admin.access import admin_of
 from dashkit.admin.display import DisplayField
 from dashkit.admin.list.counting import Total, bounded_total
 from dashkit.admin.list.keyset import (
@@ -30,12 +31,11 @@ from dashkit.admin.options import ModelAdmin
 from dashkit.db import read_rows, reading_connection
 
 if TYPE_CHECKING:
+    from dashkit.admin.cache import AdminCache
     from dashkit.http import Request
 
 SORT_KEY = "sort_key_"
 """Label prefix of the sort-key columns a page's statement adds after the row."""
-SHARED_STATEMENTS = "admin_list_statements"
-"""The app's `extensions` key of the list statements that hold nothing of a request."""
 
 
 class ListQuery:
@@ -54,16 +54,16 @@ class ListQuery:
         # result handling. A hook of the subclass's own is promised a `select(model)`.
         self._core = self._column_names is not None and not _customised(model_admin, state)
         # Without search, filters or a scope nothing of the request is in the SQL: its
-        # statements are built once per app, model and sort, and shared. (A page of
-        # columns reads every column of the model, whichever are shown, so the keys are
-        # bounded by the configuration, not by what URLs ask for.)
-        self._shared: dict[tuple[Any, ...], Any] | None = None
-        self._shape_key = ("list", model_admin.slug, state.sort)
+        # statements are built once per Admin, model and sort, and shared through the
+        # Admin's cache. (A page of columns reads every column of the model, whichever are
+        # shown, so the keys are bounded by the configuration, not by what URLs ask for.)
+        self._shared: AdminCache | None = None
+        self._shape_key = (model_admin, state.sort)
         if request is not None and self._core and not state.search and not state.filters:
-            self._shared = request.app.extensions.setdefault(SHARED_STATEMENTS, {})
-            shape = self._shared.get(self._shape_key)
-            if shape is None:
-                shape = self._shared[self._shape_key] = self._shape(request)
+            self._shared = admin_of(request).cache
+            shape = self._shared.get_or_build(
+                "list_statement", self._shape_key, lambda: self._shape(request)
+            )
         else:
             shape = self._shape(request)
         self._columns, self.statement, self._joins, self.keys = shape
@@ -204,14 +204,15 @@ class ListQuery:
         # a shared statement serves every boundary with the same NULLs, given its values
         nulls = None if boundary is None else tuple(value is None for value in boundary)
         key = (*self._shape_key, forward, limit, nulls)
-        statement = self._shared.get(key) if self._shared is not None else None
+        shared = self._shared
+        statement = shared.get("list_page_statement", key) if shared is not None else None
         if statement is None:
             statement = self.page_statement(reverse=not forward)
             if boundary is not None:
                 statement = statement.where(beyond(self.keys, boundary, forward))
             statement = statement.limit(limit)
-            if self._shared is not None:
-                self._shared[key] = statement
+            if shared is not None:
+                shared.put("list_page_statement", key, statement)
         parameters = None if boundary is None else boundary_parameters(self.keys, boundary)
         rows = self._read(session, statement, parameters)
         return rows if forward else rows[::-1]

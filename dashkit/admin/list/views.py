@@ -44,11 +44,11 @@ def list_view(request: Request, slug: str) -> Response:
     template = page_template(request, model_admin, "list")
     context = {"page": page, "parts": list_parts(request, model_admin), "page_title": page.title}
     if request.is_htmx and request.htmx_target == RESULTS_TARGET:
-        response = render(request, template, block=RESULTS_TARGET, **context)  # type: ignore[arg-type]
+        response = render(request, template, block=RESULTS_TARGET, **context)
         return hx_push_url(response, page.current_url)
     if any(value == "" for _, value in request.args.items(multi=True)):
         return redirect(page.current_url)  # a submitted filter form: drop its empty fields
-    return render(request, template, **context)  # type: ignore[arg-type]
+    return render(request, template, **context)
 
 
 def list_parts(request: Request, model_admin: ModelAdmin) -> dict[str, Template]:

@@ -7,17 +7,19 @@ autocomplete that searches `search_targets` twenty rows at a time.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import ColumnProperty, Mapper, Session
 
 from dashkit.admin.edit.forms.fields import Field, FieldError
 from dashkit.admin.edit.forms.relations import SELECT_LIMIT, ForeignKeyField, ManyToManyField
+
+if TYPE_CHECKING:
+    from dashkit.admin.cache import AdminCache
 
 Option = tuple[str, str]
 SEARCH_LIMIT = 20
@@ -62,19 +64,17 @@ def _key_column(field: RelationField) -> Any:
 SIZE_TTL = 60.0
 """Seconds a table's small-or-large verdict is reused: the widget, not the data, depends on it."""
 
-SizeCache = dict[str, tuple[float, bool]]
-
-
 Restrict = Callable[[type, sa.Select[Any]], sa.Select[Any]]
 
 
 @dataclass
 class Targets:
-    """Where relation options come from: the session, the app's size verdicts, and the
-    viewer's restriction of each target table (permission and row scope)."""
+    """Where relation options come from: the session, the Admin's cache (size verdicts and
+    prepared statements; none in a test), and the viewer's restriction of each target table
+    (permission and row scope)."""
 
     session: Session
-    sizes: SizeCache | None = None
+    cache: AdminCache | None = None
     restrict: Restrict | None = None
     read_with_row: dict[str, tuple[Any, list[Option]]] = dataclasses.field(default_factory=dict)
     """Chosen options already read with the row (`LabelJoin`): field name -> (key, options)."""
@@ -92,18 +92,19 @@ class Targets:
 def is_small(targets: Targets, field: RelationField) -> bool:
     """True when the target table has at most `SELECT_LIMIT` rows (counted with a bound).
 
-    The verdict is remembered in `targets.sizes` for `SIZE_TTL` seconds.
+    The verdict is kept in `targets.cache`, per table, for `SIZE_TTL` seconds.
     """
-    sizes = targets.sizes
+    cache = targets.cache
     name = sa.inspect(field.target).local_table.fullname
     now = time.monotonic()
-    if sizes is not None and name in sizes and now - sizes[name][0] < SIZE_TTL:
-        return sizes[name][1]
+    kept = cache.get("table_size", name) if cache is not None else None
+    if kept is not None and now - kept[0] < SIZE_TTL:
+        return kept[1]
     bounded = sa.select(sa.literal(1)).select_from(field.target).limit(SELECT_LIMIT + 1).subquery()
     count = targets.session.scalar(sa.select(sa.func.count()).select_from(bounded))
     small = count is not None and count <= SELECT_LIMIT
-    if sizes is not None:
-        sizes[name] = (now, small)
+    if cache is not None:
+        cache.put("table_size", name, (now, small))
     return small
 
 
@@ -123,7 +124,7 @@ def chosen_options(targets: Targets, field: RelationField, keys: Sequence[Any]) 
     keys = [key for key in keys if key is not None][: SEARCH_LIMIT * 5]
     if not keys:
         return []
-    query = _chosen_labels(field.target, field.target_key, many=len(keys) > 1)
+    query = _chosen_labels(targets, field, many=len(keys) > 1)
     if targets.unrestricted(field.target, query.statement):
         found = targets.session.execute(
             query.statement, {CHOSEN: keys if len(keys) > 1 else keys[0]}
@@ -150,11 +151,18 @@ class _LabelQuery:
     """False when the rows are ORM objects (their `__str__` names them)."""
 
 
-@functools.lru_cache(maxsize=1024)
-def _chosen_labels(target: type, target_key: str, *, many: bool) -> _LabelQuery:
-    """The chosen rows' labels, in a statement built once per relation (a new one costs its
-    construction and SQLAlchemy's cache key on every form): the key and label columns of
-    a plain table through Core, else the ORM objects, whose `__str__` may need any column."""
+def _chosen_labels(targets: Targets, field: RelationField, *, many: bool) -> _LabelQuery:
+    """The chosen rows' labels, in a statement kept in `targets.cache` per relation (a new
+    one costs its construction and SQLAlchemy's cache key on every form)."""
+    key = (field.target, field.target_key, many)
+    if targets.cache is None:
+        return _label_query(*key)
+    return targets.cache.get_or_build("chosen_labels", key, lambda: _label_query(*key))
+
+
+def _label_query(target: type, target_key: str, many: bool) -> _LabelQuery:
+    """The key and label columns of a plain table through Core, else the ORM objects,
+    whose `__str__` may need any column."""
     mapper: Mapper[Any] = sa.inspect(target)
     key_column = mapper.get_property(target_key).columns[0]
     condition = (
@@ -186,7 +194,7 @@ def joins_label(targets: Targets, model: type, field: Field) -> bool:
     local = sa.inspect(model).attrs.get(field.name)
     if not isinstance(local, ColumnProperty) or len(local.columns) != 1:
         return False  # e.g. a Field of the ModelAdmin's own under another name
-    query = _chosen_labels(field.target, field.target_key, many=False)
+    query = _chosen_labels(targets, field, many=False)
     return query.by_columns and targets.unrestricted(field.target, query.statement)
 
 
