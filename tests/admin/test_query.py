@@ -567,7 +567,8 @@ def test_a_page_reads_the_same_whether_it_holds_columns_or_objects(
 ):
     """Whoever shows a page reads its keys and values through it, never knowing whether
     the query read rows of columns (PlainOrders) or model objects (customer.name)."""
-    request = SimpleNamespace(app=SimpleNamespace(extensions={}))
+    admin_of_app = SimpleNamespace(cache=AdminCache())
+    request = SimpleNamespace(app=SimpleNamespace(extensions={"admin": admin_of_app}))
     state = read_list_state(admin, MultiDict({"sort": "-total"}))
     page = ListQuery(admin, state, request).page(list_session)  # type: ignore[arg-type]
     assert isinstance(page.rows[0], Order) is objects
