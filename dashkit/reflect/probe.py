@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from dashkit.reflect.schema import ReflectedSchema, SkippedTable, database_message
+from dashkit.db.errors import driver_message
+from dashkit.reflect.schema import ReflectedSchema, SkippedTable
 
 
 def probe_tables(engine: sa.Engine, schema: ReflectedSchema) -> list[SkippedTable]:
@@ -22,6 +23,6 @@ def probe_tables(engine: sa.Engine, schema: ReflectedSchema) -> list[SkippedTabl
             except sa.exc.DBAPIError as error:
                 connection.rollback()  # PostgreSQL refuses every later statement otherwise
                 failed.append(
-                    SkippedTable(table.key, table.key in schema.views, database_message(error))
+                    SkippedTable(table.key, table.key in schema.views, driver_message(error))
                 )
     return failed

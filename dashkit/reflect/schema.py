@@ -14,6 +14,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
+from dashkit.db.errors import driver_message
 from dashkit.reflect.types import refine_reflected_type, refine_sqlite_type
 
 logger = logging.getLogger("dashkit.reflect")
@@ -226,25 +227,17 @@ def _reflect_one(
         sa.Table(name, metadata, schema=schema, autoload_with=connection)
     except sa.exc.DBAPIError as error:
         connection.rollback()
-        return database_message(error)
+        return driver_message(error)
     except sa.exc.UnreflectableTableError as error:
         connection.rollback()
         cause = error.__cause__
-        return database_message(cause) if isinstance(cause, sa.exc.DBAPIError) else str(error)
+        return driver_message(cause) if isinstance(cause, sa.exc.DBAPIError) else str(error)
     except sa.exc.NoSuchTableError as error:
         connection.rollback()
         if str(error) == name:
             return "the database no longer lists it"
         return f"it refers to {error}, which does not exist"
     return None
-
-
-def database_message(error: sa.exc.DBAPIError) -> str:
-    """The driver's message on one line, with PostgreSQL's hint, without the SQL or context."""
-    lines = [line.strip() for line in str(error.orig).strip().splitlines()]
-    message = lines[0] if lines else type(error.orig).__name__
-    hint = next((line[5:].strip() for line in lines if line.startswith("HINT:")), None)
-    return f"{message} ({hint})" if hint else message
 
 
 def _key(name: str, schema: str | None) -> str:
