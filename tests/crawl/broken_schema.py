@@ -53,10 +53,12 @@ def _broken_views(dialect: str, run) -> dict[str, str]:
         run("CREATE VIEW full_names AS SELECT id, CONCAT(first, ' ', last) AS name FROM people")
         run("CREATE VIEW lower_names AS SELECT id, LCASE(first) AS name FROM people")
         run("CREATE VIEW over_gone AS SELECT id FROM gone")
+        run("CREATE TABLE orphans (id INTEGER PRIMARY KEY, gone_id INTEGER REFERENCES gone(id))")
         return {
             "full_names": "no such function: CONCAT",
             "lower_names": "no such function: LCASE",
             "over_gone": "no such table: main.gone",
+            "orphans": "it refers to gone, which does not exist",
         }
     if dialect == "postgresql":
         # PostgreSQL refuses to drop what a view uses, but not what a function body uses;
