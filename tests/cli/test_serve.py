@@ -262,6 +262,6 @@ def test_serve_starts_beside_broken_views_and_names_them(tmp_path, dashkit_home)
     finally:
         process.terminate()
         process.wait(timeout=20)
-    assert "(7 tables, 2 views)" in output
+    assert "(8 tables, 2 views)" in output
     for key, words in broken.items():
         assert f"  not served: {key}" in output and words in output

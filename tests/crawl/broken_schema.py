@@ -1,7 +1,7 @@
 """A database nobody here designed, for each dialect: tables that work beside views that don't.
 
 Working: text columns with MySQL type names SQLite misreads as NUMERIC, an untyped
-table and a view of computed (untyped) columns, names whose slugs collide (`a b`, `a-b`, `a.b`) and non-Latin names. Broken, each
+table and a view of computed (untyped) columns, names whose slugs collide (`a b`, `a-b`, `a.b`), a `%` in a name and non-Latin names. Broken, each
 for its own reason: views calling functions the database lacks, views over a dropped
 table and, on PostgreSQL, a materialized view created `WITH NO DATA`.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-WORKING = {"people", "a b", "a-b", "a.b", "注文", "заказы", "people names"}
+WORKING = {"people", "a b", "a-b", "a.b", "50% off", "注文", "заказы", "people names"}
 """Tables and views served on every dialect."""
 
 
@@ -29,9 +29,9 @@ def create_broken_schema(engine: sa.Engine) -> dict[str, str]:
             "INSERT INTO people VALUES (1, 'Ada', 'Lovelace', 'paid', '1815', 'x,y'), "
             "(2, 'Bob', 'Smith', 'new', 'unknown', '')"
         )
-        for name in ("a b", "a-b", "a.b", "注文", "заказы"):
+        for name in ("a b", "a-b", "a.b", "50% off", "注文", "заказы"):
             run(f"CREATE TABLE {quote(name)} (id INTEGER PRIMARY KEY, note VARCHAR(20))")
-            run(f"INSERT INTO {quote(name)} VALUES (1, {_literal(name)})")
+            run(f"INSERT INTO {quote(name)} VALUES (1, {_literal(name.replace('%', ' pct'))})")
         run(f"CREATE VIEW {quote('people names')} AS SELECT id, first FROM people")
         run("CREATE TABLE gone (id INTEGER PRIMARY KEY)")
         broken = _broken_views(dialect, run)
