@@ -1,9 +1,10 @@
 """A database nobody here designed, for each dialect: tables that work beside views that don't.
 
-Working: text columns with MySQL type names SQLite misreads as NUMERIC, an untyped
-table and a view of computed (untyped) columns, names whose slugs collide (`a b`, `a-b`, `a.b`), a `%` in a name and non-Latin names. Broken, each
-for its own reason: views calling functions the database lacks, views over a dropped
-table and, on PostgreSQL, a materialized view created `WITH NO DATA`.
+Working: text columns with MySQL type names SQLite misreads as NUMERIC, an untyped table
+and a view of computed (untyped) columns, names whose slugs collide (`a b`, `a-b`, `a.b`),
+a `%` in a name, and non-Latin names. Broken, each for its own reason: views calling
+functions the database lacks, views over a dropped table, on SQLite a table whose foreign
+key names the dropped table, and on PostgreSQL a materialized view created `WITH NO DATA`.
 """
 
 from __future__ import annotations
