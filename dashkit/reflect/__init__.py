@@ -44,6 +44,17 @@ class ReflectedDatabase:
                 return reflected
         raise KeyError(key)
 
+    def leaving_out(self, skipped: list[SkippedTable]) -> ReflectedDatabase:
+        """A copy without the `skipped` tables, which join the list of those not served."""
+        if not skipped:
+            return self
+        left_out = {table.key for table in skipped}
+        return ReflectedDatabase(
+            self.schema,
+            [table for table in self.tables if table.table.key not in left_out],
+            sorted([*self.skipped, *skipped], key=lambda table: table.key),
+        )
+
 
 def reflect(
     engine: sa.Engine, selection: Selection | None = None, cache_dir: Path | None = None

@@ -77,9 +77,10 @@ def build_app(options: ServeOptions) -> ServedApp:
     reflected = reflect(database.engine, options.selection, cache_dir() if options.cache else None)
     database.data.dispose()
     admin = Admin(app, title=_title(data_url))
-    register_reflected(
+    unregistered = register_reflected(
         admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
     )
+    reflected = reflected.leaving_out(unregistered)
     app.templates.context_processors.append(_unserved_tables(reflected.skipped))
     app.register_blueprint(first_admin.blueprint)
     app.route("/")(_home)

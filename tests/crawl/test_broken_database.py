@@ -3,6 +3,8 @@ crawled without a server error, and each broken one is listed with the database'
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 from crawl.broken_schema import WORKING, create_broken_schema
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 from dashkit.auth import create_user
 from dashkit.cli import main
 from dashkit.db import make_engine
+from dashkit.reflect import admin_options
 from dashkit.serve import ServeOptions, build_app
 
 
@@ -75,3 +78,23 @@ def test_inspect_lists_each_broken_view_with_its_reason(database_url, broken):
         lines = [line for line in result.output.splitlines() if line.startswith(prefix)]
         assert len(lines) == 1 and words in lines[0], result.output
     assert "not served: over_gone (view): " in result.output
+
+
+def test_a_table_whose_admin_page_cannot_be_built_is_left_out_not_fatal(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
+    engine = make_engine(url)
+    create_broken_schema(engine)
+    engine.dispose()
+    real_options = admin_options.admin_options
+
+    def with_one_bad_option(tables):
+        options = real_options(tables)
+        options["a b"] = replace(options["a b"], list_display=("no such column",))
+        return options
+
+    monkeypatch.setattr(admin_options, "admin_options", with_one_bad_option)
+    served = build_app(ServeOptions(url))
+    assert "a b" not in {table.table.key for table in served.database.tables}
+    reasons = {skipped.key: skipped.reason for skipped in served.database.skipped}
+    assert "no such column" in reasons["a b"]
+    assert crawl(served, signed_in(served)) == []
