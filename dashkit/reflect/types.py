@@ -87,8 +87,9 @@ class Untyped(sa.TypeDecorator):
     a stored number into a string).
 
     Such a column compares values without converting them, so `2 = '2'` is false there:
-    text from a URL or a filter that reads as a number is bound as that number, the way
-    computed columns (`count(*)`, `sum(...)`) and most untyped tables store them.
+    text from a URL or a filter that is exactly how a number is written (`2`, `2.5`, not
+    `02` or `2.50`) is bound as that number, the way computed columns (`count(*)`,
+    `sum(...)`) and most untyped tables store them.
     """
 
     impl = sa.types.NullType
@@ -103,9 +104,11 @@ class Untyped(sa.TypeDecorator):
             return value
         for number in (int, float):
             try:
-                return number(value)
+                parsed = number(value)
             except ValueError:
                 continue
+            if str(parsed) == value:
+                return parsed
         return value
 
 
