@@ -1,9 +1,13 @@
-"""Pooled connections are pinged before use only after idling or after a database error."""
+"""Pooled connections are pinged before use only after idling, after a database error, or
+when the server has ended them."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
+from test_db import make_app
 
 from dashkit.db import make_engine
 from dashkit.db.liveness import ping_stale_connections
@@ -81,3 +85,42 @@ def test_after_an_error_a_dead_pooled_connection_is_replaced(postgres_url: str) 
         with engine.connect() as connection:
             assert connection.execute(BACKEND_PID).scalar() != first_pid
     engine.dispose()
+
+
+def _kill_and_wait(url: str, backend: int) -> None:
+    """End `backend` from another connection, and wait until the server has let it go."""
+    killer = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    postgres = killer.dialect.name == "postgresql"
+    with killer.connect() as connection:
+        if postgres:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+            alive = sa.text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        else:
+            connection.exec_driver_sql(f"KILL {int(backend)}")
+            alive = sa.text("SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = :pid")
+        for _ in range(100):
+            if connection.execute(alive, {"pid": backend}).scalar() == 0:
+                break
+            time.sleep(0.02)
+    killer.dispose()
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_the_request_after_its_idle_connection_was_killed_succeeds(server, request) -> None:
+    url = request.getfixturevalue("postgres_url" if server == "postgresql" else "mariadb_url")
+    app = make_app(url)
+    backend_query = (
+        "SELECT pg_backend_pid()" if server == "postgresql" else "SELECT CONNECTION_ID()"
+    )
+
+    @app.route("/backend")
+    def backend(request):
+        return {"backend": request.db.execute(sa.text(backend_query)).scalar()}
+
+    client = app.test_client()
+    first = client.get("/backend").json["backend"]
+    _kill_and_wait(url, first)  # well within the idle time after which pings are made anyway
+    response = client.get("/backend", headers={"HX-Request": "true"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.json["backend"] != first
+    assert client.get("/notes").status_code == 200

@@ -256,3 +256,55 @@ def test_key_suffixes_are_stripped_for_relationship_names():
 )
 def test_tables_named_in_the_plural_get_labels(table_name, labels):
     assert plural_table_labels(table_name) == labels
+
+
+def test_sqlite_type_names_it_does_not_know_are_read_as_text(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'export.sqlite'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            'CREATE TABLE shop (id INTEGER PRIMARY KEY, state ENUM, opened YEAR, tags "SET", '
+            "note, price NUMERIC(8, 2))"
+        )
+        connection.exec_driver_sql("INSERT INTO shop VALUES (1, 'paid', 'unknown', 'a,b', 7, 2.5)")
+    shop = reflect(engine).table("shop")
+    types = {column.name: type(column.type) for column in shop.table.columns}
+    assert types["state"] is types["opened"] is types["tags"] is sa.Text
+    assert types["price"] is sa.NUMERIC  # a name SQLite's dialect knows keeps its meaning
+    assert "does not declare a type" in shop.column_reasons["note"]
+    with Session(engine) as session:
+        row = session.get(shop.model, 1)
+        assert (row.state, row.opened, row.tags, row.note) == ("paid", "unknown", "a,b", 7)
+        untyped = shop.table.c.note
+        assert session.scalars(sa.select(shop.model).where(untyped == "7")).one() is row
+    engine.dispose()
+
+
+def test_a_view_that_fails_is_skipped_with_the_reason_and_the_rest_served(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'mysql.sqlite'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE person (id INTEGER PRIMARY KEY, name TEXT)")
+        connection.exec_driver_sql("CREATE VIEW shouted AS SELECT id, UCASE(name) AS n FROM person")
+    database = reflect(engine)
+    assert [table.table.key for table in database.tables] == ["person"]
+    assert [skipped.summary for skipped in database.skipped] == [
+        "shouted (view): no such function: UCASE"
+    ]
+    engine.dispose()
+
+
+def test_a_materialized_view_is_tried_again_at_each_start(postgres_url, tmp_path: Path):
+    engine = make_engine(postgres_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (id integer PRIMARY KEY)")
+        connection.exec_driver_sql("CREATE MATERIALIZED VIEW m AS SELECT id FROM t WITH NO DATA")
+    cache = tmp_path / "cache"
+    first = reflect(engine, cache_dir=cache)
+    assert [skipped.key for skipped in first.skipped] == ["m"]
+    assert "has not been populated" in first.skipped[0].reason
+    with engine.begin() as connection:
+        connection.exec_driver_sql("REFRESH MATERIALIZED VIEW m")
+    second = reflect(engine, cache_dir=cache)  # the catalog is unchanged: from the cache
+    assert len(list(cache.iterdir())) == 1
+    assert second.skipped == []
+    assert {table.table.key for table in second.tables} == {"t", "m"}
+    engine.dispose()

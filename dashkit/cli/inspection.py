@@ -35,7 +35,7 @@ def describe_database(database: ReflectedDatabase) -> list[str]:
     if read_only:
         lines.append(f"{len(read_only)} read-only: {', '.join(t.table.key for t in read_only)}")
     for skipped in database.skipped:
-        lines.append(f"not served: {skipped.table.key}: {skipped.reason}")
+        lines.append(f"not served: {skipped.summary}")
     read_only_columns = [
         f"{table.table.key}.{name}" for table in database.tables for name in table.column_reasons
     ]

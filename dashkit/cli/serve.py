@@ -104,7 +104,7 @@ def _announce(
         f"dashkit: serving {mask_url(served.data_url)} ({len(database.tables) - views} tables, {views} views)"
     )
     for skipped in database.skipped:
-        click.echo(f"  not served: {skipped.table.key}: {skipped.reason}")
+        click.echo(f"  not served: {skipped.summary}")
     if served.read_only:
         session = (
             "the database session is read-only too"

@@ -1,8 +1,10 @@
 """`dashkit users ...`: create and manage users on a state database.
 
 The database comes from `--app 'module:create_app()'` (the app's state database, its
-password settings and roles) or `--state URL` (or DASHKIT_STATE_URL). Passwords are
-typed at a hidden prompt or read from stdin, never passed as arguments.
+password settings and roles) or `--state URL` (or DASHKIT_STATE_URL); each command first
+brings its state tables to the newest revision, under the migration lock, as `dashkit
+serve` does. Passwords are typed at a hidden prompt or read from stdin, never passed as
+arguments.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 
 import click
 import sqlalchemy as sa
+from alembic.util import CommandError
 from sqlalchemy.orm import Session
 
 from dashkit.auth.extension import get_auth
@@ -30,9 +33,10 @@ from dashkit.auth.users import (
     set_password,
     set_roles,
 )
-from dashkit.db import get_database, make_engine
+from dashkit.db import driver_message, get_database, make_engine
 from dashkit.errors import DashkitError
 from dashkit.loading import load_app
+from dashkit.migrations import upgrade_state
 from dashkit.state import User
 
 
@@ -87,13 +91,10 @@ def with_store(command_function: Callable[..., Any]) -> Callable[..., Any]:
         try:
             with _open_store(app_path, state_url) as store:
                 command_function(store=store, **kwargs)
-        except (DashkitError, UserError) as error:
+        except (DashkitError, UserError, TimeoutError, CommandError) as error:
             raise click.ClickException(str(error)) from None
         except sa.exc.DBAPIError as error:
-            reason = str(error.orig).strip().splitlines()[0]
-            raise click.ClickException(
-                f"database error: {reason} (are the state tables created? run: dashkit db upgrade)"
-            ) from None
+            raise click.ClickException(f"database error: {driver_message(error)}") from None
 
     return with_open_store
 
@@ -109,12 +110,14 @@ def _open_store(app_path: str | None, state_url: str | None) -> Iterator[UserSto
             rules = (auth.hasher, auth.roles, auth.min_password_length)
         else:
             rules = (PasswordHasher(), RoleCatalog.from_config(app.config), MIN_LENGTH)
+        upgrade_state(get_database(app).state.url)
         with get_database(app).state_session() as db:
             yield UserStore(db, *rules)
         return
     url = state_url or os.environ.get("DASHKIT_STATE_URL")
     if not url:
         raise click.UsageError("which database? pass --app 'module:create_app()' or --state URL")
+    upgrade_state(url)
     engine = make_engine(url)
     try:
         with Session(engine) as db, db.begin():

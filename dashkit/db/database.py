@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dashkit.db.engines import DEFAULT_TIMEOUT, ProcessEngine
-from dashkit.db.outage import database_error_response
+from dashkit.db.errors import database_error_response
 from dashkit.db.urls import mask_url, normalise_url, same_database
 from dashkit.errors import ConfigError
 from dashkit.http import Request, Response

@@ -15,6 +15,8 @@ from dashkit.db.urls import check_driver, normalise_url
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds a connect, a lock wait or a statement may take before failing (DATABASE_TIMEOUT)."""
+SOCKET_BACKSTOP = 5
+"""Seconds MySQL/MariaDB's socket may stay silent beyond the statement timeout."""
 
 
 def make_engine(
@@ -60,14 +62,37 @@ def make_engine(
     elif backend == "mysql" and timeout is not None:
         connect_args["connect_timeout"] = max(1, round(timeout))
         if statement_timeout:
-            connect_args.update(read_timeout=round(timeout), write_timeout=round(timeout))
+            # The server stops a long statement with its own timeout error; the socket
+            # timeouts, a little later, only catch a server that stopped answering.
+            backstop = round(timeout) + SOCKET_BACKSTOP
+            connect_args.update(read_timeout=backstop, write_timeout=backstop)
     if backend == "mysql":
         connect_args.setdefault("charset", "utf8mb4")
     engine = sa.create_engine(parsed, connect_args=connect_args, **options)
     ping_stale_connections(engine)
+    if backend == "mysql" and timeout is not None and statement_timeout:
+        sa.event.listen(engine, "connect", _mysql_statement_timeout(timeout))
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas(wal=_is_new_sqlite_file(parsed)))
     return engine
+
+
+def _mysql_statement_timeout(timeout: float):
+    """MariaDB's `max_statement_time` (seconds, every statement) or MySQL's
+    `max_execution_time` (milliseconds, SELECTs) on each new connection."""
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if "MariaDB" in dbapi_connection.get_server_info():
+            statement = f"SET SESSION max_statement_time = {timeout:g}"
+        else:
+            statement = f"SET SESSION max_execution_time = {round(timeout * 1000)}"
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(statement)
+        finally:
+            cursor.close()
+
+    return on_connect
 
 
 def _is_memory_sqlite(url: sa.URL) -> bool:

@@ -39,21 +39,25 @@ class SourceRenderer:
         return sorted(self._context.imports)
 
     def type(self, type_: sa.types.TypeEngine) -> str:
-        if isinstance(type_, sa.types.NullType):
-            return "sa.types.NullType()"  # Alembic spells it sa.NullType(), which does not exist
-        return render._repr_type(_creatable(declared_type(type_)), self._context)
+        return _render_declared(type_, self._context)
 
     @staticmethod
     def render_item(kind: str, item: object, context: AutogenContext) -> str | bool:
         """Alembic's render hook: reflection's refined types are written as declared."""
         if kind == "type" and isinstance(item, sa.types.TypeEngine):
-            declared = _creatable(declared_type(item))
-            if declared is not item:
-                return render._repr_type(declared, context)
+            if _creatable(declared_type(item)) is not item:
+                return _render_declared(item, context)
         return False
 
     def server_default(self, default: sa.schema.FetchedValue) -> str | None:
         return render._render_server_default(default, self._context)
+
+
+def _render_declared(type_: sa.types.TypeEngine, context: AutogenContext) -> str:
+    declared = _creatable(declared_type(type_))
+    if isinstance(declared, sa.types.NullType):
+        return "sa.types.NullType()"  # Alembic spells it sa.NullType(), which does not exist
+    return render._repr_type(declared, context)
 
 
 def _creatable(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:

@@ -14,9 +14,16 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from dashkit.reflect.mapping import ReflectedRow, ReflectedTable, SkippedTable, map_schema
+from dashkit.reflect.mapping import ReflectedRow, ReflectedTable, map_schema
+from dashkit.reflect.probe import probe_tables
 from dashkit.reflect.relationships import RelationshipPlan
-from dashkit.reflect.schema import ReflectedSchema, Selection, reflect_schema, schema_fingerprint
+from dashkit.reflect.schema import (
+    ReflectedSchema,
+    Selection,
+    SkippedTable,
+    reflect_schema,
+    schema_fingerprint,
+)
 from dashkit.reflect.types import column_read_only_reason, describe_type
 
 
@@ -27,6 +34,8 @@ class ReflectedDatabase:
     schema: ReflectedSchema
     tables: list[ReflectedTable]
     skipped: list[SkippedTable]
+    """Tables and views not served, by key, each with the reason (the database's message
+    when the database refused to describe or query it)."""
 
     def table(self, key: str) -> ReflectedTable:
         """The served table with this key (`name`, or `schema.name` outside the default schema)."""
@@ -35,14 +44,31 @@ class ReflectedDatabase:
                 return reflected
         raise KeyError(key)
 
+    def leaving_out(self, skipped: list[SkippedTable]) -> ReflectedDatabase:
+        """A copy without the `skipped` tables, which join the list of those not served."""
+        if not skipped:
+            return self
+        left_out = {table.key for table in skipped}
+        return ReflectedDatabase(
+            self.schema,
+            [table for table in self.tables if table.table.key not in left_out],
+            sorted([*self.skipped, *skipped], key=lambda table: table.key),
+        )
+
 
 def reflect(
     engine: sa.Engine, selection: Selection | None = None, cache_dir: Path | None = None
 ) -> ReflectedDatabase:
-    """Reflect and map the selected tables of the database behind `engine`."""
+    """Reflect, try and map the selected tables of the database behind `engine`.
+
+    A table or view the database cannot describe or query is left out and listed in
+    `skipped`; only a database that cannot be opened at all makes this fail.
+    """
     with _collector_paused():
         schema = reflect_schema(engine, selection or Selection(), cache_dir)
-        tables, skipped = map_schema(schema)
+        failing = probe_tables(engine, schema)  # every time: a cached schema may have broken
+        tables, unmappable = map_schema(schema, {skipped.key for skipped in failing})
+    skipped = sorted([*schema.unreadable, *failing, *unmappable], key=lambda s: s.key)
     return ReflectedDatabase(schema, tables, skipped)
 
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dashkit.admin.errors import OptionError
 from dashkit.admin.introspection import inspect_model
 from dashkit.admin.options import DEFAULT_LIST_COLUMNS, UNLISTED_KINDS, ModelAdmin
 from dashkit.reflect.mapping import ReflectedTable
 from dashkit.reflect.naming import plural_table_labels, url_slugs
+from dashkit.reflect.schema import SkippedTable
+
+logger = logging.getLogger("dashkit.reflect")
 
 if TYPE_CHECKING:
     from dashkit.admin import Admin
@@ -77,9 +82,12 @@ def _fallback_list_display(table: ReflectedTable) -> tuple[str, ...] | None:
 
 def register_reflected(
     admin: Admin, database: ReflectedDatabase, *, read_only_reason: str | None = None
-) -> None:
-    """Register every reflected table with `admin`; `read_only_reason` makes all of them read-only."""
+) -> list[SkippedTable]:
+    """Register every reflected table with `admin`; `read_only_reason` makes all of them
+    read-only. A table whose admin options cannot be built is left out, not fatal: the
+    tables left out are returned with the reason."""
     options = admin_options(database.tables)
+    skipped = []
     for table in database.tables:
         option = options[table.table.key]
         attributes: dict[str, object] = {
@@ -93,4 +101,10 @@ def register_reflected(
         if option.labels is not None:
             attributes["label"], attributes["label_plural"] = option.labels
         model_admin = type(f"{table.model.__name__}Admin", (ModelAdmin,), attributes)
-        admin.register(table.model, model_admin)
+        try:
+            admin.register(table.model, model_admin)
+        except OptionError as error:
+            logger.warning("not serving %s: %s", table.table.key, error)
+            reason = f"dashkit cannot build its admin page: {error}"
+            skipped.append(SkippedTable(table.table.key, table.is_view, reason))
+    return skipped

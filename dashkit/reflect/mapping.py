@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from sqlalchemy import orm
 
 from dashkit.reflect.naming import class_name, unique_name
 from dashkit.reflect.relationships import RelationshipPlan, plan_relationships
-from dashkit.reflect.schema import ReflectedSchema
+from dashkit.reflect.schema import ReflectedSchema, SkippedTable
 from dashkit.reflect.types import column_read_only_reason
 
 # Values of these types are unhashable in Python, so they cannot identify a row.
@@ -43,16 +44,11 @@ class ReflectedTable:
         return list(sa.inspect(self.model).primary_key)
 
 
-@dataclass
-class SkippedTable:
-    """A table that cannot be served, and why."""
-
-    table: sa.Table
-    reason: str
-
-
-def map_schema(reflected: ReflectedSchema) -> tuple[list[ReflectedTable], list[SkippedTable]]:
-    """Map every served table to a fresh class in a private registry."""
+def map_schema(
+    reflected: ReflectedSchema, unusable: Collection[str] = ()
+) -> tuple[list[ReflectedTable], list[SkippedTable]]:
+    """Map every served table, except the `unusable` keys, to a fresh class in a private
+    registry; the tables no column can identify a row of are skipped."""
     registry = orm.registry(metadata=reflected.metadata)
     dialect = reflected.dialect
     skipped: list[SkippedTable] = []
@@ -63,13 +59,16 @@ def map_schema(reflected: ReflectedSchema) -> tuple[list[ReflectedTable], list[S
         if table.primary_key.columns
     ]
     for table in reflected.tables:
+        if table.key in unusable:
+            continue
         identity = _identity_columns(table, primary_keys)
         if identity:
             identities[table.key] = identity
         else:
             skipped.append(
                 SkippedTable(
-                    table,
+                    table.key,
+                    table.key in reflected.views,
                     "no column can identify a row (no primary key, "
                     "and every column holds JSON or arrays)",
                 )

@@ -6,6 +6,7 @@ import fnmatch
 import hashlib
 import logging
 import pickle
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,13 +14,16 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from dashkit.reflect.types import refine_reflected_type
+from dashkit.db.errors import driver_message
+from dashkit.reflect.types import refine_reflected_type, refine_sqlite_type
 
 logger = logging.getLogger("dashkit.reflect")
 
 # dashkit's own state tables and Alembic's version table are bookkeeping, never served as data.
 _HIDDEN_PREFIXES = ("dashkit_",)
 _HIDDEN_NAMES = ("alembic_version",)
+# Bumped whenever ReflectedSchema changes shape, so older cached copies are not unpickled.
+_CACHE_FORMAT = 2
 
 # Cheap catalog queries whose result changes whenever anything the admin depends on does;
 # their hash keys the metadata cache. Each reads only the schemas being served.
@@ -75,14 +79,33 @@ class Selection:
         return not matches(self.exclude)
 
 
+@dataclass(frozen=True)
+class SkippedTable:
+    """A table or view that cannot be served, and the reason (often the database's own words)."""
+
+    key: str
+    is_view: bool
+    reason: str
+
+    @property
+    def summary(self) -> str:
+        """One line for a terminal: `full_names (view): no such function: CONCAT`."""
+        return f"{self.key}{' (view)' if self.is_view else ''}: {self.reason}"
+
+
 @dataclass
 class ReflectedSchema:
-    """The metadata of a database plus which of its tables are served and which are views."""
+    """The metadata of a database plus which of its tables are served and which are views.
+
+    `unreadable` lists the selected tables and views whose definition the database could
+    not describe (a view calling a function it lacks, or reading a dropped table).
+    """
 
     metadata: sa.MetaData
     dialect_name: str
     selected: list[str] = field(default_factory=list)
     views: set[str] = field(default_factory=set)
+    unreadable: list[SkippedTable] = field(default_factory=list)
 
     @property
     def dialect(self) -> sa.Dialect:
@@ -129,9 +152,8 @@ def schema_fingerprint(connection: sa.Connection, selection: Selection) -> str:
         )
     schemas = list(selection.schemas) or [sa.inspect(connection).default_schema_name]
     digest = hashlib.sha256()
-    digest.update(
-        repr((dialect.name, dialect.server_version_info, selection, sa.__version__)).encode()
-    )
+    identity = (dialect.name, dialect.server_version_info, selection, sa.__version__)
+    digest.update(repr((_CACHE_FORMAT, *identity)).encode())
     for query in queries:
         statement = sa.text(query)
         if ":schemas" in query:
@@ -159,12 +181,18 @@ def _reflect_schemas(
         view_names = set(inspector.get_view_names(schema=schema))
         if connection.dialect.name == "postgresql":
             view_names |= set(inspector.get_materialized_view_names(schema=schema))
-        metadata.reflect(
-            bind=connection,
-            schema=schema,
-            views=True,
-            only=lambda name, _metadata, schema=schema: selection.wants(name, schema),
-        )
+        wanted = [
+            name
+            for name in sorted({*inspector.get_table_names(schema=schema), *view_names})
+            if selection.wants(name, schema)
+        ]
+        _reflect_all_at_once(connection, metadata, schema, wanted)
+        for name in wanted:
+            if _key(name, schema) not in metadata.tables:
+                reason = _reflect_one(connection, metadata, schema, name)
+                if reason is not None:
+                    key = _key(name, schema)
+                    reflected.unreadable.append(SkippedTable(key, name in view_names, reason))
         keys = sorted(
             table.key
             for table in metadata.tables.values()
@@ -173,6 +201,47 @@ def _reflect_schemas(
         reflected.selected.extend(key for key in keys if key not in reflected.selected)
         reflected.views |= {key for key in keys if metadata.tables[key].name in view_names}
     return reflected
+
+
+def _reflect_all_at_once(
+    connection: sa.Connection, metadata: sa.MetaData, schema: str | None, names: list[str]
+) -> None:
+    """Reflect `names` in the dialect's bulk queries; on an error, leave them to `_reflect_one`.
+
+    One broken view fails the whole bulk read on SQLite, and is skipped with a warning
+    on MySQL; either way the tables still missing afterwards are read one by one.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "Skipping table", sa.exc.SAWarning)
+            metadata.reflect(bind=connection, schema=schema, views=True, only=names)
+    except (sa.exc.DBAPIError, sa.exc.NoSuchTableError, sa.exc.UnreflectableTableError):
+        connection.rollback()
+
+
+def _reflect_one(
+    connection: sa.Connection, metadata: sa.MetaData, schema: str | None, name: str
+) -> str | None:
+    """Reflect one table or view into `metadata`; None, or why the database could not."""
+    try:
+        sa.Table(name, metadata, schema=schema, autoload_with=connection)
+    except sa.exc.DBAPIError as error:
+        connection.rollback()
+        return driver_message(error)
+    except sa.exc.UnreflectableTableError as error:
+        connection.rollback()
+        cause = error.__cause__
+        return driver_message(cause) if isinstance(cause, sa.exc.DBAPIError) else str(error)
+    except sa.exc.NoSuchTableError as error:
+        connection.rollback()
+        if str(error) == name:
+            return "the database no longer lists it"
+        return f"it refers to {error}, which does not exist"
+    return None
+
+
+def _key(name: str, schema: str | None) -> str:
+    return f"{schema}.{name}" if schema else name
 
 
 def _schemas(inspector: sa.Inspector, selection: Selection) -> list[str | None]:
@@ -184,4 +253,21 @@ def _schemas(inspector: sa.Inspector, selection: Selection) -> list[str | None]:
 
 
 def _refine_type(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> None:
-    column_info["type"] = refine_reflected_type(column_info["type"])
+    type_ = refine_reflected_type(column_info["type"])
+    if inspector.dialect.name == "sqlite":
+        type_ = refine_sqlite_type(
+            type_, lambda: _sqlite_declared_type(inspector, table, column_info)
+        )
+    column_info["type"] = type_
+
+
+def _sqlite_declared_type(inspector: sa.Inspector, table: sa.Table, column_info: dict) -> str:
+    """The type name a SQLite column was declared with (read once per table)."""
+    cache_key = ("dashkit_declared_types", table.schema, table.name)
+    declared = inspector.info_cache.get(cache_key)
+    if declared is None:
+        quote = inspector.dialect.identifier_preparer.quote_identifier
+        prefix = f"{quote(table.schema)}." if table.schema else ""
+        rows = inspector.bind.exec_driver_sql(f"PRAGMA {prefix}table_xinfo({quote(table.name)})")
+        declared = inspector.info_cache[cache_key] = {row[1]: row[2] for row in rows}
+    return declared.get(column_info["name"], "")

@@ -6,8 +6,12 @@ module and the forms never disagree; here we only add the reason a person reads.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
+from sqlalchemy.dialects.sqlite.base import ischema_names as SQLITE_TYPE_NAMES
 from sqlalchemy.sql import sqltypes
 
 from dashkit.admin.edit.forms.introspect import scalar_field
@@ -19,7 +23,7 @@ def column_read_only_reason(column: sa.Column, dialect: sa.Dialect | None = None
         return "a generated column is computed by the database"
     if isinstance(column.type, postgresql.TSVECTOR):
         return "a full-text search vector is computed from other columns"
-    if isinstance(column.type, sqltypes.NullType):
+    if isinstance(column.type, (sqltypes.NullType, Untyped)):
         return "the database does not declare a type dashkit understands for this column"
     if scalar_field(column, name=column.key) is None:
         return f"the admin has no form field for {describe_type(column.type, dialect)} values"
@@ -77,8 +81,41 @@ class ShownAs(sa.TypeDecorator):
         self.impl = shown
 
 
+class Untyped(sa.TypeDecorator):
+    """A SQLite column declared with no type: values shown, sorted and searched as they are
+    stored, never converted, and never edited (no form field: text written back would turn
+    a stored number into a string).
+
+    Such a column compares values without converting them, so `2 = '2'` is false there:
+    text from a URL or a filter that is exactly how a number is written (`2`, `2.5`, not
+    `02` or `2.50`) is bound as that number, the way computed columns (`count(*)`,
+    `sum(...)`) and most untyped tables store them.
+    """
+
+    impl = sa.types.NullType
+    cache_ok = True
+
+    @property
+    def python_type(self) -> type:
+        return str  # the admin lists, sorts and searches it as text
+
+    def process_bind_param(self, value: object, dialect: sa.Dialect) -> object:
+        if not isinstance(value, str):
+            return value
+        for number in (int, float):
+            try:
+                parsed = number(value)
+            except ValueError:
+                continue
+            if str(parsed) == value:
+                return parsed
+        return value
+
+
 def declared_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
     """The type as the database declares it, undoing reflection's refinements."""
+    if isinstance(type_, Untyped):
+        return sqltypes.NullType()
     if isinstance(type_, ShownAs):
         return type_.declared
     if isinstance(type_, SetText):
@@ -97,3 +134,21 @@ def refine_reflected_type(type_: sa.types.TypeEngine) -> sa.types.TypeEngine:
     if isinstance(type_, postgresql.DOMAIN):
         return ShownAs(type_, refine_reflected_type(type_.data_type))
     return type_
+
+
+def refine_sqlite_type(
+    type_: sa.types.TypeEngine, declared: Callable[[], str]
+) -> sa.types.TypeEngine:
+    """Text for a SQLite column whose declared type SQLAlchemy only guessed to be NUMERIC;
+    `Untyped` for one declared with no type (a view's computed column, an untyped table).
+
+    SQLite accepts any type name, or none: SQLAlchemy reads a name it does not know
+    (`ENUM`, `YEAR`, `SET`, `DATETIME2`) as NUMERIC, whose values it converts to Decimal,
+    so the first row holding `'paid'` would fail. `declared` gives the name as written.
+    """
+    if type(type_) is sqltypes.NullType:
+        return Untyped() if not declared().strip() else type_
+    if type(type_) is not sqltypes.NUMERIC:
+        return type_
+    name = re.match(r"[\w ]*", declared().upper()).group(0).strip()
+    return type_ if name in SQLITE_TYPE_NAMES else sa.Text()

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
 from dashkit.admin import Admin
 from dashkit.app import App
 from dashkit.auth import init_auth
+from dashkit.auth.permissions import grants
 from dashkit.db import init_db, make_engine, normalise_url
 from dashkit.db.urls import same_database
 from dashkit.errors import ConfigError
 from dashkit.http import Request, Response, redirect
 from dashkit.migrations import upgrade_state
-from dashkit.reflect import ReflectedDatabase, Selection, reflect
+from dashkit.reflect import ReflectedDatabase, Selection, SkippedTable, reflect
 from dashkit.reflect.admin_options import register_reflected
 from dashkit.serve import first_admin
 from dashkit.serve.home import cache_dir, default_state_url
@@ -76,9 +79,11 @@ def build_app(options: ServeOptions) -> ServedApp:
     database.data.dispose()
     _keep_stored_slugs(state_url, reflected)
     admin = Admin(app, title=_title(data_url))
-    register_reflected(
+    unregistered = register_reflected(
         admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
     )
+    reflected = reflected.leaving_out(unregistered)
+    app.templates.context_processors.append(_unserved_tables(reflected.skipped))
     app.register_blueprint(first_admin.blueprint)
     app.route("/")(_home)
     return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced)
@@ -96,6 +101,16 @@ def _keep_stored_slugs(state_url: str, reflected: ReflectedDatabase) -> None:
 
 def _home(request: Request) -> Response:
     return redirect(request.url_for("admin.index"))
+
+
+def _unserved_tables(skipped: list[SkippedTable]) -> Callable[[Request], dict[str, Any]]:
+    """`unserved_tables()` for the admin index: the tables left out and why, shown to
+    users granted everything (the reasons name parts of the schema others may not see)."""
+
+    def context(request: Request) -> dict[str, Any]:
+        return {"unserved_tables": lambda: skipped if grants(request.permissions, "*") else []}
+
+    return context
 
 
 def _title(url: sa.URL) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from crawl.broken_schema import create_broken_schema
 from crawl.serving import (
     create_first_admin,
     csrf_of,
@@ -246,3 +247,21 @@ def test_children_on_a_detail_page_are_headed_by_their_plural_label(chinook_path
     assert ">Tracks</h2>" in album and "set</h2>" not in album
     employee = client.get("/admin/employee/2/").get_data(as_text=True)
     assert ">Employees</h2>" in employee and ">Customers</h2>" in employee
+
+
+def test_serve_starts_beside_broken_views_and_names_them(tmp_path, dashkit_home):
+    path = tmp_path / "mysql-export.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    broken = create_broken_schema(engine)
+    engine.dispose()
+    port = free_port()
+    process = start_dashkit(["serve", str(path), "--port", str(port)], dashkit_home)
+    try:
+        output = read_until(process, "Ctrl+C")
+        wait_for(f"http://127.0.0.1:{port}/login")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    assert "(8 tables, 2 views)" in output
+    for key, words in broken.items():
+        assert f"  not served: {key}" in output and words in output

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -84,8 +88,7 @@ def test_password_prompt_policy_and_errors(tmp_path):
 
 
 def test_app_option_uses_the_apps_state_database_and_roles(tmp_path, app_module):
-    url = f"sqlite:///{tmp_path / 'state.sqlite'}"
-    upgrade_state(url)
+    url = f"sqlite:///{tmp_path / 'state.sqlite'}"  # new: the command creates its tables
     module = app_module(f"""
         from dashkit import App
         from dashkit.auth import init_auth
@@ -110,3 +113,51 @@ def test_app_option_uses_the_apps_state_database_and_roles(tmp_path, app_module)
     )
     assert result.exit_code == 0, result.output
     assert _users(url)["rita"].password_hash.startswith("scrypt$n=1024,")
+
+
+def test_create_on_a_new_state_database_creates_the_state_tables_first(database_url):
+    created = _run(
+        "create",
+        "root",
+        "--role",
+        "admin",
+        "--password-stdin",
+        "--state",
+        database_url,
+        input="a long root password\n",
+    )
+    assert created.exit_code == 0, created.output
+    assert set(_users(database_url)) == {"root"}
+    assert "root" in _run("list", "--state", database_url).output
+
+
+@pytest.mark.parametrize("server", ["postgresql", "mariadb"])
+def test_commands_started_together_on_a_new_database_take_turns_migrating(server, request):
+    url = request.getfixturevalue("postgres_url" if server == "postgresql" else "mariadb_url")
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from dashkit.cli import main; main()",
+                "users",
+                "create",
+                name,
+                "--role",
+                "viewer",
+                "--password-stdin",
+                "--state",
+                url,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name in ("ann", "bob", "cid")
+    ]
+    outputs = [
+        process.communicate("a long enough secret\n", timeout=120)[0] for process in processes
+    ]
+    assert [process.returncode for process in processes] == [0, 0, 0], outputs
+    assert set(_users(url)) == {"ann", "bob", "cid"}
