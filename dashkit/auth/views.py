@@ -19,6 +19,7 @@ from dashkit.auth.users import (
 )
 from dashkit.errors import UrlBuildError
 from dashkit.http import Request, Response, redirect
+from dashkit.request_limits import body_limit
 from dashkit.routing import Blueprint
 from dashkit.state import User, utcnow
 from dashkit.templating import render
@@ -26,9 +27,12 @@ from dashkit.templating import render
 blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Wrong username or password."
+LOGIN_BODY_LIMIT = 16 * 1024
+"""A username, a password and two tokens fit many times over; anything larger is refused unread."""
 
 
 @blueprint.route("/login", methods=("GET", "POST"))
+@body_limit(LOGIN_BODY_LIMIT)
 def login(request: Request) -> Response:
     """Sign in; on success go to `next` when it is a local path, else the home page."""
     next_url = safe_next_url(request.values.get("next"))

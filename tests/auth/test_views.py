@@ -248,3 +248,12 @@ def test_the_first_failed_sign_in_costs_the_same_known_or_not(
     log_in(app.test_client(), first_username, "a wrong password")
     # a fresh process makes its dummy hash at the first attempt, whoever it names
     assert len(computed) == 2
+
+
+def test_the_login_form_refuses_a_large_body_unread(auth_client):
+    page = auth_client.get("/login").get_data(as_text=True)
+    form = {"username": "ada", "password": "x" * 20_000, "csrf_token": csrf_from(page)}
+    response = auth_client.post("/login", data=form)
+    assert response.status_code == 413
+    assert "16 KB" in response.get_data(as_text=True)
+    assert "Content-Security-Policy" in response.headers  # still a page of ours
