@@ -54,7 +54,9 @@ def login(request: Request) -> Response:
         minutes = max(1, math.ceil(blocked_for.total_seconds() / 60))
         unit = "minute" if minutes == 1 else "minutes"
         message = f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
-        return _login_page(request, next_url, username, message, 429)
+        response = _login_page(request, next_url, username, message, 429)
+        response.headers["Retry-After"] = str(math.ceil(blocked_for.total_seconds()))
+        return response
     user = authenticate(db, username, password, auth.hasher)
     if user is None:  # the failure was recorded (and committed) by reserve()
         return _login_page(request, next_url, username, LOGIN_FAILED, 200)
