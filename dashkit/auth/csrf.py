@@ -14,6 +14,7 @@ import hmac
 from collections.abc import Callable
 
 from dashkit.auth.access import login_challenge
+from dashkit.auth.security_events import REFUSED_CSRF, note_security_event
 from dashkit.http import Request, Response, json_response
 from dashkit.templating import render
 
@@ -77,6 +78,9 @@ def csrf_failure(request: Request) -> Response:
     """
     if request.is_htmx and request.user is None:
         return login_challenge(request)
+    note_security_event(
+        request, REFUSED_CSRF, f"{request.method} {request.path}: CSRF check failed"[:255]
+    )
     reason = "The security token of this form is missing, wrong or expired."
     if request.wants_json or request.is_htmx:
         return json_response({"error": "CSRF check failed", "status": 403, "detail": reason}, 403)

@@ -5,19 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dashkit.auth.passwords import PasswordHasher
-from dashkit.auth.permissions import RoleCatalog
-from dashkit.auth.sessions import SessionStore
-from dashkit.auth.throttle import LoginThrottle
 from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
     from dashkit.app import App
+    from dashkit.auth.passwords import PasswordHasher
+    from dashkit.auth.permissions import RoleCatalog
+    from dashkit.auth.security_events import EventLimit
+    from dashkit.auth.sessions import SessionStore
+    from dashkit.auth.throttle import LoginThrottle
 
 
 @dataclass
 class Auth:
-    """Sessions, password hashing, throttling and roles of one app."""
+    """Sessions, password hashing, throttling, roles and the security event limit of one app."""
 
     sessions: SessionStore
     hasher: PasswordHasher
@@ -25,6 +26,7 @@ class Auth:
     roles: RoleCatalog
     min_password_length: int
     home_endpoint: str
+    event_limit: EventLimit
 
 
 def get_auth(app: App) -> Auth:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 
-from dashkit.auth import role_views, user_views
+from dashkit.auth import audit_views, role_views, user_views
 from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
+from dashkit.auth.security_events import SIGN_IN_FAILED, SIGN_IN_THROTTLED, note_security_event
 from dashkit.auth.signed_in import SignedInUser
 from dashkit.auth.users import (
+    USERS_MODEL,
     UserError,
     authenticate,
     normalize_username,
@@ -54,11 +56,17 @@ def login(request: Request) -> Response:
         minutes = max(1, math.ceil(blocked_for.total_seconds() / 60))
         unit = "minute" if minutes == 1 else "minutes"
         message = f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
+        note_security_event(
+            request, SIGN_IN_THROTTLED, f"sign-in as {username} held back", model=USERS_MODEL
+        )
         response = _login_page(request, next_url, username, message, 429)
         response.headers["Retry-After"] = str(math.ceil(blocked_for.total_seconds()))
         return response
     user = authenticate(db, username, password, auth.hasher)
     if user is None:  # the failure was recorded (and committed) by reserve()
+        note_security_event(
+            request, SIGN_IN_FAILED, f"failed sign-in as {username}", model=USERS_MODEL
+        )
         return _login_page(request, next_url, username, LOGIN_FAILED, 200)
     auth.throttle.record_success(db, username, address)
     auth.throttle.purge(db)
@@ -162,5 +170,5 @@ def _account_page(request: Request, error: str | None = None, status: int = 200)
     )
 
 
-for _rule, _view, _methods in [*user_views.ROUTES, *role_views.ROUTES]:
+for _rule, _view, _methods in [*user_views.ROUTES, *role_views.ROUTES, *audit_views.ROUTES]:
     blueprint.add_url_rule(_rule, view=_view, methods=_methods)
