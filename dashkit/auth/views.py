@@ -11,11 +11,11 @@ from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
 from dashkit.auth.security_events import SIGN_IN_FAILED, SIGN_IN_THROTTLED, note_security_event
 from dashkit.auth.signed_in import SignedInUser
+from dashkit.auth.usernames import username_key
 from dashkit.auth.users import (
     USERS_MODEL,
     UserError,
     authenticate,
-    normalize_username,
     record_user_event,
     set_password,
 )
@@ -44,10 +44,11 @@ def login(request: Request) -> Response:
         return _login_page(request, next_url)
     auth = get_auth(request.app)
     db = request.state_db
-    username = normalize_username(request.form.get("username", ""))[:150]
+    typed = request.form.get("username", "").strip()[:150]
+    username = username_key(typed)
     password = request.form.get("password", "")
     if not username or not password:
-        return _login_page(request, next_url, username, "Enter your username and password.", 400)
+        return _login_page(request, next_url, typed, "Enter your username and password.", 400)
     if "\x00" in username:  # names no account; PostgreSQL would refuse even to look it up
         return _login_page(request, next_url, "", LOGIN_FAILED, 200)
     address = request.remote_addr or ""
@@ -59,15 +60,15 @@ def login(request: Request) -> Response:
         note_security_event(
             request, SIGN_IN_THROTTLED, f"sign-in as {username} held back", model=USERS_MODEL
         )
-        response = _login_page(request, next_url, username, message, 429)
+        response = _login_page(request, next_url, typed, message, 429)
         response.headers["Retry-After"] = str(math.ceil(blocked_for.total_seconds()))
         return response
-    user = authenticate(db, username, password, auth.hasher)
+    user = authenticate(db, typed, password, auth.hasher)
     if user is None:  # the failure was recorded (and committed) by reserve()
         note_security_event(
             request, SIGN_IN_FAILED, f"failed sign-in as {username}", model=USERS_MODEL
         )
-        return _login_page(request, next_url, username, LOGIN_FAILED, 200)
+        return _login_page(request, next_url, typed, LOGIN_FAILED, 200)
     auth.throttle.record_success(db, username, address)
     auth.throttle.purge(db)
     auth.sessions.purge_expired(db)
