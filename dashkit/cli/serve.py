@@ -121,6 +121,8 @@ def _announce(
         click.echo(f"  read-only: every write is refused; {session}")
     click.echo(f"  admin:  {base}/admin/")
     click.echo(f"  state:  {mask_url(served.state_url)}")
+    for warning in served.warnings:
+        click.echo(warning, err=True)
     if not show_first_admin_link:
         return
     engine = make_engine(served.state_url)
