@@ -8,6 +8,7 @@ address a minute: an attack fills no table, and its first events are still on re
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ REFUSED_CSRF = "refused_csrf"
 REFUSED_PERMISSION = "refused_permission"
 SIGN_IN_FAILED = "sign_in_failed"
 SIGN_IN_THROTTLED = "sign_in_throttled"
+logger = logging.getLogger("dashkit")
 PENDING_KEY = "_security_events"
 OVERFLOW = "(other addresses)"
 """Where addresses past the tracked number are counted, together."""
@@ -68,8 +70,10 @@ def security_events_middleware(request: Request, call_next: Handler) -> Response
     """Write the request's security events after its own transaction has ended."""
     response = call_next(request)
     pending = request.__dict__.get(PENDING_KEY)
-    if pending:
-        user = request.__dict__.get("user")
+    if not pending:
+        return response
+    user = request.__dict__.get("user")
+    try:
         with get_database(request.app).state_session() as db:
             for event in pending:
                 audit.record(
@@ -82,4 +86,6 @@ def security_events_middleware(request: Request, call_next: Handler) -> Response
                     user=user,
                     client_address=request.remote_addr or "",
                 )
+    except Exception:  # the refusal stands even when its record cannot be written
+        logger.exception("could not write %d security events to the audit trail", len(pending))
     return response
