@@ -14,6 +14,7 @@ from dashkit.http import (
     json_response,
     redirect,
 )
+from dashkit.request_limits import body_limit
 from dashkit.routing import Blueprint
 from dashkit.templating import render
 
@@ -31,6 +32,7 @@ __all__ = [
     "Response",
     "UrlBuildError",
     "abort",
+    "body_limit",
     "hx_push_url",
     "hx_redirect",
     "hx_trigger",

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as _WerkzeugResponse
 from dashkit.config import build_config
 from dashkit.errors import ConfigError, UrlBuildError
 from dashkit.http import Request, Response, json_response
+from dashkit.request_limits import RequestLimits
 from dashkit.routing import Blueprint, Hooks, RouteSpec, Scaffold
 from dashkit.static import STATIC_PREFIX, StaticFiles
 from dashkit.templating import Templates
@@ -56,7 +57,8 @@ class App(Scaffold):
         self.view_functions: dict[str, Callable[..., Any]] = {}
         self.blueprints: dict[str, Blueprint] = {}
         self.request_attributes: dict[str, RequestAttribute] = {}
-        self.middleware: list[Middleware] = []
+        self.request_limits = RequestLimits.from_config(self.config)
+        self.middleware: list[Middleware] = [self.request_limits.middleware]
         self.extensions: dict[str, Any] = {}
         self.templates = Templates(self.template_folder, auto_reload=self.debug)
         self.static_files = StaticFiles()

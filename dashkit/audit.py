@@ -55,14 +55,15 @@ def record(
     *,
     summary: str = "",
     user: Any = None,
+    client_address: str = "",
 ) -> AuditEvent:
     """Add one event for `action` on row `pk` of `model`; `changes` maps field → (before, after).
 
-    With a request, the session is `request.state_db` and the user `request.user`; with a
-    bare session (scripts, CLI) pass `user` if there is one.
+    With a request, the session is `request.state_db`, the user `request.user` and the
+    address the client's; with a bare session (scripts, CLI) pass them if there are any.
     """
     if isinstance(target, Session):
-        session, client_address = target, ""
+        session = target
     else:
         session = target.state_db
         user = user if user is not None else getattr(target, "user", None)

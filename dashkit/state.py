@@ -59,6 +59,8 @@ class User(StateBase):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(150), unique=True)
+    username_key: Mapped[str | None] = mapped_column(sa.String(150), index=True, unique=True)
+    """NFKC of the case-folded name, compared at sign-in (see dashkit.auth.usernames)."""
     email: Mapped[str | None] = mapped_column(sa.String(254))
     display_name: Mapped[str] = mapped_column(sa.String(150), default="")
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from dashkit.auth.next_url import safe_next_url
 from dashkit.auth.permissions import grants
+from dashkit.auth.security_events import REFUSED_PERMISSION, note_security_event
 from dashkit.auth.signed_in import SignedInUser
 from dashkit.http import Request, Response, json_response, redirect
 from dashkit.templating import render
@@ -116,6 +117,11 @@ def login_challenge(request: Request) -> Response:
 
 def forbidden(request: Request, permission: str) -> Response:
     """403 naming the missing permission."""
+    note_security_event(
+        request,
+        REFUSED_PERMISSION,
+        f"{request.method} {request.path}: lacks {permission}"[:255],
+    )
     detail = f"Your account lacks the permission {permission!r}. Ask an administrator for it."
     if request.wants_json or request.is_htmx:
         body = {

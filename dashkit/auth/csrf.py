@@ -2,7 +2,9 @@
 
 The token is an HMAC of the session id, which the state database stores only hashed,
 so the token is never stored in clear either. Requests authenticated by an API token
-(`Authorization: Bearer ...`) carry no cookie credentials and are exempt.
+(`Authorization: Bearer ...`) carry no cookie credentials and are exempt. An htmx
+request that fails the check without a signed-in user (its session expired) is sent to
+the sign-in page, as an htmx GET is, rather than shown a security error.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
+from dashkit.auth.access import login_challenge
+from dashkit.auth.security_events import REFUSED_CSRF, note_security_event
 from dashkit.http import Request, Response, json_response
 from dashkit.templating import render
 
@@ -67,7 +71,16 @@ def csrf_middleware(
 
 
 def csrf_failure(request: Request) -> Response:
-    """403: the form's security token is missing, wrong or from another session."""
+    """403: the form's security token is missing, wrong or from another session.
+
+    An htmx caller without a signed-in user gets the sign-in challenge instead: its
+    token was most likely that of a session which has since ended.
+    """
+    if request.is_htmx and request.user is None:
+        return login_challenge(request)
+    note_security_event(
+        request, REFUSED_CSRF, f"{request.method} {request.path}: CSRF check failed"[:255]
+    )
     reason = "The security token of this form is missing, wrong or expired."
     if request.wants_json or request.is_htmx:
         return json_response({"error": "CSRF check failed", "status": 403, "detail": reason}, 403)

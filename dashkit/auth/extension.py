@@ -6,19 +6,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dashkit.auth.passwords import PasswordHasher
-from dashkit.auth.permissions import RoleCatalog
-from dashkit.auth.sessions import SessionStore
-from dashkit.auth.throttle import LoginThrottle
 from dashkit.errors import ConfigError
 
 if TYPE_CHECKING:
     from dashkit.app import App
+    from dashkit.auth.passwords import PasswordHasher
+    from dashkit.auth.permissions import RoleCatalog
+    from dashkit.auth.security_events import EventLimit
+    from dashkit.auth.sessions import SessionStore
+    from dashkit.auth.throttle import LoginThrottle
 
 
 @dataclass
 class Auth:
-    """Sessions, password hashing, throttling and roles of one app."""
+    """Sessions, password hashing, throttling, roles and the security event limit of one app."""
 
     sessions: SessionStore
     hasher: PasswordHasher
@@ -26,6 +27,7 @@ class Auth:
     roles: RoleCatalog
     min_password_length: int
     home_endpoint: str
+    event_limit: EventLimit
     menu_urls: dict[str, dict[str, str]] = field(default_factory=dict)
     """The user menu's URLs per mount point, built once each (see `install._template_context`)."""
     role_listeners: list[Callable[[], None]] = field(default_factory=list)

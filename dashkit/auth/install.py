@@ -14,6 +14,7 @@ from dashkit.auth.headers import headers_middleware, security_headers
 from dashkit.auth.messages import flashes_as_toast, pop_flashes
 from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
 from dashkit.auth.permissions import RoleCatalog
+from dashkit.auth.security_events import EventLimit, security_events_middleware
 from dashkit.auth.sessions import Session, SessionSettings, SessionStore
 from dashkit.auth.signed_in import SignedInUser, load_signed_in_user
 from dashkit.auth.throttle import LoginThrottle
@@ -43,10 +44,14 @@ def init_auth(app: App) -> Auth:
         roles=RoleCatalog.from_config(config),
         min_password_length=config.get_int("PASSWORD_MIN_LENGTH") or MIN_LENGTH,
         home_endpoint=config.get_str("HOME_ENDPOINT") or "admin.index",
+        event_limit=EventLimit(
+            per_minute=config.get_int("SECURITY_EVENTS_PER_MINUTE") or EventLimit.per_minute
+        ),
     )
     app.extensions["auth"] = auth
     app.static_files.headers.update(security_headers(config))
     app.add_middleware(headers_middleware(config), outermost=True)
+    app.add_middleware(security_events_middleware, outermost=True)
     app.add_middleware(_session_middleware)
     app.add_middleware(csrf_middleware(auth.sessions.existing_csrf_token))
     app.add_request_attribute("session", auth.sessions.load)

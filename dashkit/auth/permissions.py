@@ -18,6 +18,7 @@ from dashkit.state import Role
 
 VERBS = ("view", "add", "change", "delete", "export")
 MANAGE_USERS = "dashkit.manage_users"
+VIEW_AUDIT = "dashkit.view_audit"
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
     "admin": ("*",),
     "editor": ("*.view", "*.add", "*.change", "*.export"),

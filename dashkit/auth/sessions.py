@@ -3,6 +3,10 @@
 The database keeps the SHA-256 of the id, never the id itself. A session ends after
 `SESSION_IDLE_MINUTES` without a request or `SESSION_LIFETIME_HOURS` after it began,
 whichever comes first. The id changes at login and the row is deleted at logout.
+
+An anonymous visitor gets no row until there is something to keep (a flash message):
+the CSRF token of the login form is derived from a random value in a cookie of its
+own, so showing the login page writes nothing. That row goes again once emptied.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dashkit.http import Request, Response
 from dashkit.state import User, UserSession, utcnow
 
 ID_BYTES = 32
+ANONYMOUS_SALT = "anonymous"
 TOUCH_INTERVAL = timedelta(minutes=1)
 
 
@@ -41,6 +46,11 @@ class SessionSettings:
     secure: bool | None = None  # None: Secure exactly when the request came over HTTPS
     idle_timeout: timedelta = timedelta(minutes=120)
     lifetime: timedelta = timedelta(hours=12)
+
+    @property
+    def anonymous_cookie_name(self) -> str:
+        """The cookie carrying an anonymous visitor's CSRF value: the session's name + _csrf."""
+        return f"{self.cookie_name}_csrf"
 
     @classmethod
     def from_config(cls, config: Config) -> SessionSettings:
@@ -107,6 +117,7 @@ class Session(MutableMapping[str, Any]):
         """The session's user as the request found them (None when anonymous)."""
         self._data: dict[str, Any] = dict(record.data or {}) if record is not None else {}
         self._stored = record is not None
+        self._new_nonce: str | None = None
         self.modified = False
         self.ended = False
 
@@ -174,18 +185,32 @@ class SessionStore:
         return Session(record, session_id, user)
 
     def csrf_token(self, request: Request) -> str:
-        """This session's CSRF token, starting a session when there is none yet."""
+        """The CSRF token for forms: the signed-in session's, else the visitor's cookie's.
+
+        An anonymous visitor without the cookie is given one with the response.
+        """
         session: Session = request.session
-        self._ensure_record(request, session)
-        assert session._id is not None and session._record is not None
-        return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+        if session.user_id is not None:
+            assert session._id is not None and session._record is not None
+            return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+        nonce = self._anonymous_nonce(request)
+        if nonce is None:
+            nonce = session._new_nonce = session._new_nonce or secrets.token_urlsafe(ID_BYTES)
+        return derive_csrf_token(self._secret_key, nonce, ANONYMOUS_SALT)
 
     def existing_csrf_token(self, request: Request) -> str | None:
-        """The CSRF token of the session the request came with; None without one."""
+        """The CSRF token the request must carry; None when it came with neither cookie."""
         session: Session = request.session
-        if not session._stored or session._id is None or session._record is None:
-            return None
-        return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+        if session.user_id is not None:
+            if not session._stored or session._id is None or session._record is None:
+                return None
+            return derive_csrf_token(self._secret_key, session._id, session._record.csrf_token)
+        nonce = self._anonymous_nonce(request)
+        return None if nonce is None else derive_csrf_token(self._secret_key, nonce, ANONYMOUS_SALT)
+
+    def _anonymous_nonce(self, request: Request) -> str | None:
+        value = request.cookies.get(self.settings.anonymous_cookie_name, "")
+        return value if 32 <= len(value) <= 64 and value.isascii() else None
 
     # -- changing ------------------------------------------------------------------
 
@@ -233,6 +258,12 @@ class SessionStore:
         if is_token_authenticated(request):
             return
         session: Session = request.session
+        if session._new_nonce is not None and response.status_code < 400:
+            self._set_cookie(
+                request, response, session._new_nonce, self.settings.anonymous_cookie_name
+            )
+        if session._stored and session.user_id is None and not session._data:
+            self.end(request)  # an anonymous row whose messages were shown has no more use
         if session._record is None and session.modified and session._data:
             self._ensure_record(request, session)
         record = session._record
@@ -278,10 +309,12 @@ class SessionStore:
         )
         session._record.expires_at = expiry(session._record, self.settings)
 
-    def _set_cookie(self, request: Request, response: Response, session_id: str) -> None:
+    def _set_cookie(
+        self, request: Request, response: Response, value: str, name: str | None = None
+    ) -> None:
         response.set_cookie(
-            self.settings.cookie_name,
-            session_id,
+            name or self.settings.cookie_name,
+            value,
             httponly=True,
             samesite="Lax",
             secure=self._secure(request),

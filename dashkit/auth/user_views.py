@@ -27,10 +27,13 @@ from dashkit.templating import render
 
 
 def user_list(request: Request) -> Response:
-    """Every user, with roles, state and last login."""
+    """Every user, with roles, state, last login and any sign-in throttle holding them back."""
     require_permission(request, MANAGE_USERS)
     users = request.state_db.scalars(sa.select(User).order_by(User.username)).all()
-    return render(request, "auth/users/list.html", users=users, page_title="Users")
+    throttled = get_auth(request.app).throttle.throttled(request.state_db)
+    return render(
+        request, "auth/users/list.html", users=users, throttled=throttled, page_title="Users"
+    )
 
 
 def user_create(request: Request) -> Response:
@@ -117,6 +120,16 @@ def user_reset_password(request: Request, user_id: int) -> Response:
     return redirect(request.url_for("auth.user_edit", user_id=user.id))
 
 
+def user_clear_throttle(request: Request, user_id: int) -> Response:
+    """Forget a user's failed sign-ins, so that they may sign in again at once."""
+    user = _managed_user(request, user_id)
+    cleared = get_auth(request.app).throttle.clear(request.state_db, user.username)
+    summary = f"cleared the sign-in throttle of {user.username} ({cleared} failed attempts)"
+    record_user_event(request, "throttle_clear", user, summary)
+    flash(request, f"{user.username} may sign in again.", "success")
+    return redirect(request.url_for("auth.user_list"))
+
+
 def _managed_user(request: Request, user_id: int) -> User:
     """The user to change: it exists, and the manager holds every permission it has."""
     require_permission(request, MANAGE_USERS)
@@ -196,4 +209,5 @@ ROUTES: list[tuple[str, Callable[..., Response], tuple[str, ...]]] = [
     ("/users/new", user_create, ("GET", "POST")),
     ("/users/<int:user_id>", user_edit, ("GET", "POST")),
     ("/users/<int:user_id>/password", user_reset_password, ("POST",)),
+    ("/users/<int:user_id>/throttle", user_clear_throttle, ("POST",)),
 ]

@@ -20,6 +20,7 @@ from dashkit.auth.passwords import (
 )
 from dashkit.auth.sessions import delete_user_sessions
 from dashkit.auth.signed_in import SignedInUser
+from dashkit.auth.usernames import UsernameError, checked_username, username_key
 from dashkit.errors import DashkitError
 from dashkit.state import User, utcnow
 
@@ -36,14 +37,17 @@ class UserError(DashkitError):
     """A user cannot be created or changed as asked; the message says why."""
 
 
-def normalize_username(username: str) -> str:
-    """Usernames are compared trimmed and lower-case: `Alice ` signs in as `alice`."""
-    return username.strip().lower()
-
-
 def find_user(db: Session, username: str) -> User | None:
-    """The user with this username, active or not."""
-    return db.scalar(sa.select(User).where(User.username == normalize_username(username)))
+    """The user with this username: by its exact (lower-case) name, else by key, so that
+    `Alice ` and `ＡＬＩＣＥ` find `alice`, and `STRASSE` finds `straße`.
+
+    The exact name comes first for a look-alike account made before keys existed: it
+    has none (the older account holds it) and signs in by its own name, as it did then.
+    """
+    exact = db.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    if exact is not None:
+        return exact
+    return db.scalar(sa.select(User).where(User.username_key == username_key(username)))
 
 
 def any_users(db: Session) -> bool:
@@ -63,14 +67,17 @@ def create_user(
     min_password_length: int | None = None,
 ) -> User:
     """Add an active user after checking the username and the password policy."""
-    name = normalize_username(username)
-    if not name or len(name) > 150 or not name.isprintable() or any(map(str.isspace, name)):
-        raise UserError("A username needs 1 to 150 characters, no spaces or control characters.")
-    if find_user(db, name) is not None:
-        raise UserError(f"A user named {name!r} already exists.")
+    try:
+        name = checked_username(username)
+    except UsernameError as error:
+        raise UserError(str(error)) from None
+    taken = find_user(db, name)
+    if taken is not None:
+        raise UserError(f"A user named {taken.username!r} already exists.")
     _check_policy(password, name, min_password_length)
     user = User(
         username=name,
+        username_key=username_key(name),
         email=email or None,
         display_name=display_name or name,
         password_hash=hasher.hash(password),

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import math
 
-from dashkit.auth import role_views, user_views
+from dashkit.auth import audit_views, role_views, user_views
 from dashkit.auth.access import login_required, require_login
 from dashkit.auth.extension import get_auth
 from dashkit.auth.messages import flash
 from dashkit.auth.next_url import safe_next_url
+from dashkit.auth.security_events import SIGN_IN_FAILED, SIGN_IN_THROTTLED, note_security_event
 from dashkit.auth.signed_in import SignedInUser
+from dashkit.auth.usernames import username_key
 from dashkit.auth.users import (
+    USERS_MODEL,
     UserError,
     authenticate,
-    normalize_username,
     record_user_event,
     set_password,
 )
 from dashkit.errors import UrlBuildError
 from dashkit.http import Request, Response, redirect
+from dashkit.request_limits import body_limit
 from dashkit.routing import Blueprint
 from dashkit.state import User, utcnow
 from dashkit.templating import render
@@ -26,9 +29,12 @@ from dashkit.templating import render
 blueprint = Blueprint("auth", __name__)
 
 LOGIN_FAILED = "Wrong username or password."
+LOGIN_BODY_LIMIT = 16 * 1024
+"""A username, a password and two tokens fit many times over; anything larger is refused unread."""
 
 
 @blueprint.route("/login", methods=("GET", "POST"))
+@body_limit(LOGIN_BODY_LIMIT)
 def login(request: Request) -> Response:
     """Sign in; on success go to `next` when it is a local path, else the home page."""
     next_url = safe_next_url(request.values.get("next"))
@@ -38,10 +44,11 @@ def login(request: Request) -> Response:
         return _login_page(request, next_url)
     auth = get_auth(request.app)
     db = request.state_db
-    username = normalize_username(request.form.get("username", ""))[:150]
+    typed = request.form.get("username", "").strip()[:150]
+    username = username_key(typed)
     password = request.form.get("password", "")
     if not username or not password:
-        return _login_page(request, next_url, username, "Enter your username and password.", 400)
+        return _login_page(request, next_url, typed, "Enter your username and password.", 400)
     if "\x00" in username:  # names no account; PostgreSQL would refuse even to look it up
         return _login_page(request, next_url, "", LOGIN_FAILED, 200)
     address = request.remote_addr or ""
@@ -50,10 +57,18 @@ def login(request: Request) -> Response:
         minutes = max(1, math.ceil(blocked_for.total_seconds() / 60))
         unit = "minute" if minutes == 1 else "minutes"
         message = f"Too many failed sign-in attempts. Try again in {minutes} {unit}."
-        return _login_page(request, next_url, username, message, 429)
-    user = authenticate(db, username, password, auth.hasher)
+        note_security_event(
+            request, SIGN_IN_THROTTLED, f"sign-in as {username} held back", model=USERS_MODEL
+        )
+        response = _login_page(request, next_url, typed, message, 429)
+        response.headers["Retry-After"] = str(math.ceil(blocked_for.total_seconds()))
+        return response
+    user = authenticate(db, typed, password, auth.hasher)
     if user is None:  # the failure was recorded (and committed) by reserve()
-        return _login_page(request, next_url, username, LOGIN_FAILED, 200)
+        note_security_event(
+            request, SIGN_IN_FAILED, f"failed sign-in as {username}", model=USERS_MODEL
+        )
+        return _login_page(request, next_url, typed, LOGIN_FAILED, 200)
     auth.throttle.record_success(db, username, address)
     auth.throttle.purge(db)
     auth.sessions.purge_expired(db)
@@ -156,5 +171,5 @@ def _account_page(request: Request, error: str | None = None, status: int = 200)
     )
 
 
-for _rule, _view, _methods in [*user_views.ROUTES, *role_views.ROUTES]:
+for _rule, _view, _methods in [*user_views.ROUTES, *role_views.ROUTES, *audit_views.ROUTES]:
     blueprint.add_url_rule(_rule, view=_view, methods=_methods)

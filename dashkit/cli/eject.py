@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from dashkit.cli.selection import connect, selection_from, selection_options
+from dashkit.cli.selection import (
+    connect,
+    database_url_options,
+    selection_from,
+    selection_options,
+)
 from dashkit.db import mask_url
 from dashkit.eject import eject as write_package
 from dashkit.errors import ConfigError
@@ -14,7 +19,7 @@ from dashkit.reflect import reflect
 
 
 @click.command()
-@click.argument("database_url", metavar="DATABASE_URL")
+@database_url_options
 @click.option(
     "--out",
     "out",

@@ -5,13 +5,18 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 
-from dashkit.cli.selection import connect, selection_from, selection_options
+from dashkit.cli.selection import (
+    connect,
+    database_url_options,
+    selection_from,
+    selection_options,
+)
 from dashkit.db import mask_url
 from dashkit.reflect import ReflectedDatabase, ReflectedTable, describe_type, reflect
 
 
 @click.command()
-@click.argument("database_url", metavar="DATABASE_URL")
+@database_url_options
 @selection_options
 def inspect(
     database_url: str, schemas: tuple[str, ...], include: tuple[str, ...], exclude: tuple[str, ...]

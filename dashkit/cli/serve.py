@@ -9,8 +9,14 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from dashkit.auth import UserError, create_user, find_user, set_password
-from dashkit.cli.selection import connect, selection_from, selection_options
+from dashkit.cli.selection import (
+    connect,
+    database_url_options,
+    selection_from,
+    selection_options,
+)
 from dashkit.db import make_engine, mask_url
+from dashkit.db.urls import mask_secrets
 from dashkit.demo import build_demo_database
 from dashkit.errors import ConfigError
 from dashkit.serve import ServedApp, ServeOptions, build_app, dashkit_home, issue_first_admin_link
@@ -35,7 +41,7 @@ def server_options(command):
 
 
 @click.command()
-@click.argument("database_url", metavar="DATABASE_URL")
+@database_url_options
 @server_options
 @click.option(
     "--state",
@@ -89,9 +95,10 @@ def _build(options: ServeOptions) -> ServedApp:
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
     except sa.exc.DBAPIError as error:
-        raise click.ClickException(
-            f"database error: {str(error.orig).strip().splitlines()[0]}"
-        ) from None
+        reason = str(error.orig).strip().splitlines()[0]
+        for url in (options.url, options.state_url):
+            reason = mask_secrets(reason, url) if url else reason
+        raise click.ClickException(f"database error: {reason}") from None
 
 
 def _announce(
@@ -114,6 +121,8 @@ def _announce(
         click.echo(f"  read-only: every write is refused; {session}")
     click.echo(f"  admin:  {base}/admin/")
     click.echo(f"  state:  {mask_url(served.state_url)}")
+    for warning in served.warnings:
+        click.echo(warning, err=True)
     if not show_first_admin_link:
         return
     engine = make_engine(served.state_url)

@@ -9,6 +9,7 @@ arguments.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -22,13 +23,16 @@ import sqlalchemy as sa
 from alembic.util import CommandError
 from sqlalchemy.orm import Session
 
+from dashkit import audit
 from dashkit.auth.extension import get_auth
 from dashkit.auth.passwords import MIN_LENGTH, PasswordHasher
 from dashkit.auth.permissions import RoleCatalog
 from dashkit.auth.users import (
+    AUDITED_FIELDS,
     UserError,
     create_user,
     find_user,
+    record_user_event,
     set_active,
     set_password,
     set_roles,
@@ -126,6 +130,18 @@ def _open_store(app_path: str | None, state_url: str | None) -> Iterator[UserSto
         engine.dispose()
 
 
+def _audit(
+    store: UserStore,
+    action: str,
+    user: User,
+    summary: str,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+) -> None:
+    """Record a change made here, naming the command line and its operating-system user."""
+    who = f"{summary} on the command line as {getpass.getuser()}"
+    record_user_event(store.db, action, user, who, changes)
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
@@ -163,6 +179,8 @@ def create(
         hasher=store.hasher,
         min_password_length=store.min_password_length,
     )
+    created = {field: (None, getattr(user, field)) for field in AUDITED_FIELDS}
+    _audit(store, audit.CREATE, user, f"created {user.username}", created)
     click.echo(f"created user {user.username} with roles {', '.join(user.roles)}")
 
 
@@ -200,6 +218,7 @@ def set_password_command(store: UserStore, username: str, password_stdin: bool) 
         hasher=store.hasher,
         min_password_length=store.min_password_length,
     )
+    _audit(store, "password_reset", user, f"reset the password of {user.username}")
     click.echo(f"password of {user.username} changed; their sessions have ended")
 
 
@@ -211,7 +230,11 @@ def _activation_command(name: str, active: bool, help_text: str) -> None:
     @with_store
     def change_activation(store: UserStore, username: str) -> None:
         user = store.user(username)
+        before = user.is_active
         set_active(store.db, user, active)
+        if before != active:
+            changes = {"is_active": (before, active)}
+            _audit(store, audit.UPDATE, user, f"{name}d {user.username}", changes)
         click.echo(f"{name}d {user.username}")
 
 
@@ -226,5 +249,9 @@ _activation_command("enable", True, "Let a disabled USERNAME sign in again.")
 def set_role(store: UserStore, username: str, roles: tuple[str, ...]) -> None:
     """Replace the roles of USERNAME with ROLES."""
     user = store.user(username)
+    before = list(user.roles or ())
     set_roles(store.db, user, store.check_roles(roles))
+    if before != user.roles:
+        changes = {"roles": (before, list(user.roles))}
+        _audit(store, audit.UPDATE, user, f"set the roles of {user.username}", changes)
     click.echo(f"{user.username} now has roles {', '.join(user.roles)}")

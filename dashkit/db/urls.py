@@ -57,8 +57,15 @@ def check_driver(url: sa.URL) -> None:
         )
 
 
+SECRET_QUERY_KEYS = frozenset({"password", "passwd", "pwd", "pass", "sslpassword", "secret"})
+"""Query-string parameters that drivers read as a password (psycopg, libpq, pymysql)."""
+MASK = "***"
+_PLACEHOLDER = "dashkit-masked-value"
+"""Stands for *** in a query string until the URL is rendered (which would escape it)."""
+
+
 def mask_url(url: str | sa.URL) -> str:
-    """The URL with its password replaced by ***, safe to print or log."""
+    """The URL with its password, in the user part or the query string, replaced by ***."""
     if isinstance(url, str):
         if "://" not in url:
             return url  # a SQLite file path carries no password
@@ -66,7 +73,33 @@ def mask_url(url: str | sa.URL) -> str:
             url = sa.make_url(url)
         except sa.exc.ArgumentError:
             return "<unparseable URL>"
-    return url.render_as_string(hide_password=True)
+    hidden = {key: _PLACEHOLDER for key in url.query if key.lower() in SECRET_QUERY_KEYS}
+    if hidden:
+        url = url.update_query_dict(hidden)
+    return url.render_as_string(hide_password=True).replace(_PLACEHOLDER, MASK)
+
+
+def url_secrets(url: str | sa.URL) -> list[str]:
+    """The passwords a URL carries, as they may appear in a driver's error message."""
+    if isinstance(url, str):
+        try:
+            url = sa.make_url(url) if "://" in url else None
+        except sa.exc.ArgumentError:
+            return []
+    if url is None:
+        return []
+    found = [url.password] if url.password else []
+    for key, value in url.query.items():
+        if key.lower() in SECRET_QUERY_KEYS:
+            found.extend([value] if isinstance(value, str) else value)
+    return [str(secret) for secret in found if secret]
+
+
+def mask_secrets(text: str, url: str | sa.URL) -> str:
+    """`text` (an error message, say) with every password of `url` replaced by ***."""
+    for secret in sorted(url_secrets(url), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
 
 
 def same_database(first: sa.URL, second: sa.URL) -> bool:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 
 from dashkit.db.errors import driver_message
+from dashkit.private_files import private_umask
 from dashkit.reflect.types import refine_reflected_type, refine_sqlite_type
 
 logger = logging.getLogger("dashkit.reflect")
@@ -135,9 +136,10 @@ def reflect_schema(
                     logger.warning("ignoring unreadable reflection cache %s: %s", cache_file, error)
         reflected = _reflect(connection, selection)
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        partial = cache_file.with_suffix(".tmp")
-        partial.write_bytes(pickle.dumps(reflected, protocol=pickle.HIGHEST_PROTOCOL))
+        with private_umask():  # a schema is no one else's business: 0700 folder, 0600 file
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache_file.with_suffix(".tmp")
+            partial.write_bytes(pickle.dumps(reflected, protocol=pickle.HIGHEST_PROTOCOL))
         partial.replace(cache_file)
     return reflected
 

@@ -18,10 +18,11 @@ from dashkit.db.urls import same_database
 from dashkit.errors import ConfigError
 from dashkit.http import Request, Response, redirect
 from dashkit.migrations import upgrade_state
+from dashkit.private_files import exposed_files, private_umask
 from dashkit.reflect import ReflectedDatabase, Selection, SkippedTable, reflect
 from dashkit.reflect.admin_options import register_reflected
 from dashkit.serve import first_admin
-from dashkit.serve.home import cache_dir, default_state_url
+from dashkit.serve.home import cache_dir, default_state_url, sqlite_file
 from dashkit.serve.read_only import enforce_read_only
 from dashkit.serve.secret_key import stored_secret_key
 from dashkit.serve.stored_slugs import upgrade_stored_slugs
@@ -52,6 +53,8 @@ class ServedApp:
     state_url: str
     read_only: bool
     read_only_enforced: bool
+    warnings: tuple[str, ...] = ()
+    """What the operator should fix, such as a state file others can read."""
 
 
 def build_app(options: ServeOptions) -> ServedApp:
@@ -62,12 +65,14 @@ def build_app(options: ServeOptions) -> ServedApp:
         raise ConfigError(
             "--read-only needs a state database of its own: drop --state or point it elsewhere"
         )
-    upgrade_state(state_url)
-    state_engine = make_engine(state_url)
-    try:
-        secret_key = stored_secret_key(state_engine)
-    finally:
-        state_engine.dispose()
+    warnings = _exposed_state_warnings(state_url)
+    with private_umask():  # a new state file (and its -wal, -shm) and the key in it: 0600
+        upgrade_state(state_url)
+        state_engine = make_engine(state_url)
+        try:
+            secret_key = stored_secret_key(state_engine)
+        finally:
+            state_engine.dispose()
     config: dict[str, object] = {"SECRET_KEY": secret_key}
     if options.host not in LOOPBACK_HOSTS:
         config["ALLOWED_HOSTS"] = ["localhost", "127.0.0.1", "::1", options.host]
@@ -86,7 +91,19 @@ def build_app(options: ServeOptions) -> ServedApp:
     app.templates.context_processors.append(_unserved_tables(reflected.skipped))
     app.register_blueprint(first_admin.blueprint)
     app.route("/")(_home)
-    return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced)
+    return ServedApp(app, reflected, data_url, state_url, options.read_only, enforced, warnings)
+
+
+def _exposed_state_warnings(state_url: str) -> tuple[str, ...]:
+    """A warning for each existing state file that other local users can read."""
+    database = sqlite_file(state_url)
+    if database is None:
+        return ()
+    return tuple(
+        f"warning: {path} can be read by other users of this machine, and it holds password "
+        f"hashes and the key that signs sessions: run chmod 600 '{path}'"
+        for path in exposed_files(database)
+    )
 
 
 def _keep_stored_slugs(state_url: str, reflected: ReflectedDatabase) -> None:

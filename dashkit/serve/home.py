@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from dashkit.db import normalise_url
+from dashkit.private_files import private_directory
 
 
 def dashkit_home() -> Path:
@@ -28,11 +29,18 @@ def default_state_url(data_url: str | sa.URL) -> str:
     digest = hashlib.sha256(identity.encode()).hexdigest()[:8]
     name = Path(url.database or "memory").stem
     readable = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")[:40] or "database"
-    path = dashkit_home() / "state" / f"{readable}-{digest}.sqlite"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    folder = private_directory(dashkit_home() / "state")
+    return f"sqlite:///{folder / f'{readable}-{digest}.sqlite'}"
 
 
 def cache_dir() -> Path:
-    """Where reflected metadata is cached between runs."""
-    return dashkit_home() / "cache"
+    """Where reflected metadata is cached between runs (a folder of the owner's alone)."""
+    return private_directory(dashkit_home() / "cache")
+
+
+def sqlite_file(url: str | sa.URL) -> Path | None:
+    """The file of a SQLite URL; None for other databases and in-memory SQLite."""
+    parsed = normalise_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database.removeprefix("file:").split("?")[0])

@@ -140,3 +140,31 @@ def test_put_patch_delete_need_the_htmx_header_token(auth_app, auth_client, meth
     right = htmx | {"X-CSRF-Token": token}
     assert auth_client.open("/thing", method=method, headers=right).status_code == 200
     assert calls == [1]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE"])
+def test_htmx_write_after_the_session_expired_is_sent_to_sign_in(auth_app, auth_client, method):
+    auth_app.add_url_rule(
+        "/thing", endpoint="thing", methods=(method,), view=lambda request: "changed"
+    )
+    log_in(auth_client, "ada")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    with auth_app.state_session() as db:
+        db.execute(sa.text("DELETE FROM dashkit_sessions"))  # the session timed out
+    response = auth_client.open(
+        "/thing",
+        method=method,
+        headers={
+            "HX-Request": "true",
+            "X-CSRF-Token": token,
+            "HX-Current-URL": "http://localhost/orders/view?page=2",
+        },
+    )
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/login?next=%2Forders%2Fview%3Fpage%3D2"
+
+
+def test_htmx_write_of_a_signed_in_user_with_a_wrong_token_is_still_refused(auth_client):
+    log_in(auth_client, "ada")
+    response = auth_client.post("/users/3", headers={"HX-Request": "true"})
+    assert response.status_code == 403 and "HX-Redirect" not in response.headers

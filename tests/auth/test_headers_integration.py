@@ -9,7 +9,7 @@ from dashkit.auth.headers import DEFAULT_CSP
 from dashkit.http import Response
 from dashkit.state import UserSession
 
-from .conftest import csrf_from, log_in
+from .conftest import PASSWORDS, csrf_from, log_in
 
 EXPECTED = {
     "Content-Security-Policy": DEFAULT_CSP,
@@ -89,11 +89,14 @@ def test_configured_allowed_hosts(state_url):
 
 
 def test_session_cookie_flags(auth_app):
-    response = auth_app.test_client().get("/login")
-    cookie = response.headers["Set-Cookie"]
+    client = auth_app.test_client()
+    anonymous = client.get("/login").headers["Set-Cookie"]
+    assert anonymous.startswith("dashkit_session_csrf=")
+    cookie = log_in(client, "vera").headers["Set-Cookie"]
     assert cookie.startswith("dashkit_session=")
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
-    assert "Secure" not in cookie
+    for each in (anonymous, cookie):
+        assert "HttpOnly" in each and "SameSite=Lax" in each and "Path=/" in each
+        assert "Secure" not in each
     secure = (
         auth_app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
     )
@@ -101,10 +104,14 @@ def test_session_cookie_flags(auth_app):
 
 
 def test_cookie_name_and_forced_secure_from_config(state_url):
-    from .conftest import make_auth_app
+    from .conftest import add_users, make_auth_app
 
     app = make_auth_app(state_url, SESSION_COOKIE_NAME="shop_admin", SESSION_COOKIE_SECURE="true")
-    cookie = app.test_client().get("/login").headers["Set-Cookie"]
+    client = app.test_client()
+    anonymous = client.get("/login").headers["Set-Cookie"]
+    assert anonymous.startswith("shop_admin_csrf=") and "Secure" in anonymous
+    add_users(app)
+    cookie = log_in(client, "vera").headers["Set-Cookie"]
     assert cookie.startswith("shop_admin=") and "Secure" in cookie
 
 
@@ -126,10 +133,12 @@ def test_behind_a_proxy_fix_the_client_scheme_and_address_count(auth_app):
 
     auth_app.wsgi_app = ProxyFix(auth_app.wsgi_app, x_for=1, x_proto=1)
     client = auth_app.test_client()
-    response = client.get(
-        "/login", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
-    )
+    proxied = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+    response = client.get("/login", headers=proxied)
     assert "Secure" in response.headers["Set-Cookie"]
+    form = {"username": "vera", "password": PASSWORDS["vera"]}
+    form["csrf_token"] = csrf_from(response.get_data(as_text=True))
+    client.post("/login", data=form, headers=proxied)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     with auth_app.state_session() as db:
         assert db.scalars(sa.select(UserSession.client_address)).all() == ["203.0.113.7"]

@@ -266,3 +266,58 @@ def test_the_session_lookup_runs_in_a_state_session_already_open(auth_app):
         assert client.get("/lookup").json == {"user": "vera", "checkouts": 0}
     finally:
         sa.event.remove(engine, "checkout", listener)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_state_app(request, state_url):
+    """An auth app whose state database is SQLite, then PostgreSQL."""
+    from dashkit.migrations import upgrade_state
+
+    from .conftest import add_users, make_auth_app
+
+    url = state_url
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        upgrade_state(url)
+    app = make_auth_app(url)
+    add_users(app)
+    return app
+
+
+def _session_rows(app) -> int:
+    with app.state_session() as db:
+        return db.scalar(sa.select(sa.func.count()).select_from(UserSession))
+
+
+def test_anonymous_visits_to_the_login_page_write_no_session(any_state_app):
+    strangers = [any_state_app.test_client() for _ in range(5)]
+    for client in strangers:
+        assert client.get("/login").status_code == 200
+        assert session_cookie(client) is None
+    assert _session_rows(any_state_app) == 0
+    log_in(strangers[0], "vera")  # the login form's token works without a session row
+    assert strangers[0].get("/account").status_code == 200
+    assert _session_rows(any_state_app) == 1
+
+
+def test_the_anonymous_form_token_is_bound_to_its_signed_cookie(auth_client, auth_app):
+    token = csrf_from(auth_client.get("/login").get_data(as_text=True))
+    other = auth_app.test_client()
+    other.get("/login")
+    form = {"username": "vera", "password": "vera's long secret", "csrf_token": token}
+    assert other.post("/login", data=form).status_code == 403  # another visitor's cookie
+    auth_client.set_cookie("dashkit_session_csrf", "forged-value")
+    assert auth_client.post("/login", data=form).status_code == 403
+    assert _session_rows(auth_app) == 0
+
+
+def test_a_flash_for_an_anonymous_visitor_lives_in_a_row_only_until_shown(auth_app, auth_client):
+    log_in(auth_client, "vera")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    auth_client.post("/logout", data={"csrf_token": token})
+    assert _session_rows(auth_app) == 1  # "You have been signed out." waits in it
+    page = auth_client.get("/login").get_data(as_text=True)
+    assert "You have been signed out." in page
+    assert _session_rows(auth_app) == 0 and session_cookie(auth_client) is None
+    log_in(auth_client, "vera")
+    assert auth_client.get("/account").status_code == 200

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from dashkit.auth import throttle as throttle_module
 from dashkit.migrations import upgrade_state
-from dashkit.state import LoginAttempt, utcnow
+from dashkit.state import AuditEvent, LoginAttempt, utcnow
 
 from .conftest import PASSWORDS, add_users, csrf_from, log_in, make_auth_app
 
@@ -89,7 +89,7 @@ def test_empty_fields_get_a_clear_message(auth_client, username, password):
 
 def test_old_attempts_are_purged_at_login(auth_app, monkeypatch):
     log_in(auth_app.test_client(), "eddie", "a wrong password")
-    monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=16))
+    monkeypatch.setattr(throttle_module, "utcnow", lambda: utcnow() + timedelta(minutes=61))
     log_in(auth_app.test_client(), "vera")
     with auth_app.state_session() as db:
         assert db.scalars(sa.select(LoginAttempt.username)).all() == ["vera"]
@@ -125,3 +125,85 @@ def test_parallel_guesses_are_checked_no_more_than_the_limit(database_url):
     assert len(statuses) == len(clients)
     assert statuses.count(200) <= 3  # each 200 is a password actually checked
     assert log_in(app.test_client(), "eddie").status_code == 429
+
+
+def _log_in_from(app, address: str, username: str, password: str | None = None):
+    client = app.test_client()
+    place = {"REMOTE_ADDR": address}
+    page = client.get("/login", environ_base=place).get_data(as_text=True)
+    form = {
+        "username": username,
+        "password": password or PASSWORDS.get(username, "?"),
+        "csrf_token": csrf_from(page),
+    }
+    return client.post("/login", data=form, environ_base=place)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def throttle_state_url(request, state_url):
+    if request.param == "sqlite":
+        return state_url
+    url = request.getfixturevalue("postgres_url")
+    upgrade_state(url)
+    return url
+
+
+def test_a_stranger_failing_on_purpose_does_not_lock_the_user_out(throttle_state_url):
+    app = make_auth_app(throttle_state_url)
+    add_users(app)
+    for _ in range(8):
+        _log_in_from(app, "198.51.100.66", "eddie", "a wrong password")
+    blocked = _log_in_from(app, "198.51.100.66", "eddie")
+    assert blocked.status_code == 429
+    assert _log_in_from(app, "10.0.0.5", "eddie").status_code == 303  # the user, elsewhere
+
+
+def test_guessing_one_account_from_many_addresses_hits_the_slower_account_limit(
+    throttle_state_url,
+):
+    app = make_auth_app(throttle_state_url, LOGIN_MAX_FAILURES_PER_ACCOUNT=6)
+    add_users(app)
+    for place in range(3):
+        for _ in range(2):
+            _log_in_from(app, f"203.0.113.{place}", "eddie", "a wrong password")
+    response = _log_in_from(app, "10.0.0.5", "eddie")
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 3600
+    assert _log_in_from(app, "10.0.0.5", "vera").status_code == 303
+
+
+def test_every_429_says_when_to_retry(auth_app):
+    for _ in range(5):
+        log_in(auth_app.test_client(), "eddie", "a wrong password")
+    response = log_in(auth_app.test_client(), "eddie")
+    assert response.status_code == 429
+    assert 14 * 60 < int(response.headers["Retry-After"]) <= 15 * 60
+
+
+def test_admins_see_a_throttled_account_and_can_clear_it(auth_app):
+    for _ in range(5):
+        _log_in_from(auth_app, "198.51.100.66", "eddie", "a wrong password")
+    admin = auth_app.test_client()
+    log_in(admin, "ada")
+    page = admin.get("/users/").get_data(as_text=True)
+    assert "Too many failed sign-ins from 198.51.100.66" in page
+    assert page.count("Too many failed sign-ins") == 1
+    response = admin.post("/users/2/throttle", data={"csrf_token": csrf_from(page)})
+    assert response.status_code == 303
+    assert "Too many failed sign-ins" not in admin.get("/users/").get_data(as_text=True)
+    assert _log_in_from(auth_app, "198.51.100.66", "eddie").status_code == 303
+    with auth_app.state_session() as db:
+        summary = db.scalar(
+            sa.select(AuditEvent.summary).where(AuditEvent.action == "throttle_clear")
+        )
+    assert summary == "cleared the sign-in throttle of eddie (5 failed attempts)"
+
+
+def test_a_viewer_cannot_clear_a_throttle(auth_app):
+    for _ in range(5):
+        log_in(auth_app.test_client(), "eddie", "a wrong password")
+    viewer = auth_app.test_client()
+    log_in(viewer, "vera")
+    token = csrf_from(viewer.get("/account").get_data(as_text=True))
+    assert viewer.post("/users/2/throttle", data={"csrf_token": token}).status_code == 403
+    assert log_in(auth_app.test_client(), "eddie").status_code == 429

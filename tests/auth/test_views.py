@@ -29,7 +29,9 @@ def test_login_and_logout(auth_client):
 
 
 def test_session_id_changes_at_login_and_old_id_is_worthless(auth_app, auth_client):
-    auth_client.get("/login")
+    log_in(auth_client, "vera")
+    token = csrf_from(auth_client.get("/account").get_data(as_text=True))
+    auth_client.post("/logout", data={"csrf_token": token})  # an anonymous row keeps the flash
     before = session_cookie(auth_client)
     assert before
     log_in(auth_client, "ada")
@@ -246,3 +248,12 @@ def test_the_first_failed_sign_in_costs_the_same_known_or_not(
     log_in(app.test_client(), first_username, "a wrong password")
     # a fresh process makes its dummy hash at the first attempt, whoever it names
     assert len(computed) == 2
+
+
+def test_the_login_form_refuses_a_large_body_unread(auth_client):
+    page = auth_client.get("/login").get_data(as_text=True)
+    form = {"username": "ada", "password": "x" * 20_000, "csrf_token": csrf_from(page)}
+    response = auth_client.post("/login", data=form)
+    assert response.status_code == 413
+    assert "16 KB" in response.get_data(as_text=True)
+    assert "Content-Security-Policy" in response.headers  # still a page of ours

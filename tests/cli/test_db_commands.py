@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 
 from dashkit.cli import main
 from dashkit.db import make_engine
+from dashkit.migrations import alembic_config, state_target
 from dashkit.state import STATE_VERSION_TABLE
 
 SHOP_MODELS = """
@@ -140,4 +142,7 @@ def test_concurrent_upgrades_migrate_once(postgres_url: str, tmp_path: Path) -> 
             ).all()
     finally:
         engine.dispose()
-    assert versions == [("0001",)]
+    head = ScriptDirectory.from_config(
+        alembic_config(state_target(postgres_url))
+    ).get_current_head()
+    assert versions == [(head,)]
