@@ -154,8 +154,6 @@ def admin_app(url: str, folder: Path) -> tuple[App, str]:
     with app.state_session() as session:
         create_user(session, "bench", PASSWORD, [ROLE], hasher=PasswordHasher(n=2**10))
     client = app.test_client()
-    client.get("/login")
-    token = client.get_cookie("dashkit_session").value
     form = (
         client.get("/login")
         .get_data(as_text=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from jinja2 import TemplateNotFound
+from markupsafe import Markup
 
 from dashkit import App, Blueprint, Request, render
 
@@ -248,3 +249,35 @@ def test_every_asset_the_base_layout_links_is_served(app, client):
     assert any("favicon" in asset for asset in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+class _Html:
+    def __html__(self) -> str:
+        return "<i>own</i>"
+
+
+@pytest.mark.parametrize(
+    "value", ["plain", "<b>&'\"", Markup("<em>safe</em>"), 42, 3.5, None, _Html(), "é ü 北京"]
+)
+def test_output_is_escaped_exactly_as_markupsafe_escapes_it(value):
+    from markupsafe import escape
+
+    from dashkit.templating import escape_output
+
+    assert escape_output(value) == str(escape(value))
+
+
+def test_templates_write_values_through_the_output_escape(app):
+    from dashkit.templating import OutputEscapingCodeGenerator
+
+    environment = app.templates.environment
+    assert environment.code_generator_class is OutputEscapingCodeGenerator
+    source = environment.compile(
+        "{{ text }}{% autoescape false %}{{ text }}{% endautoescape %}", raw=True
+    )
+    assert "escape_output(" in source
+    template = environment.from_string(
+        "{{ text }}|{{ safe }}|{% autoescape false %}{{ text }}{% endautoescape %}|{{ text | e }}"
+    )
+    html = template.render(text="<b>", safe=Markup("<i>"))
+    assert html == "&lt;b&gt;|<i>|<b>|&lt;b&gt;"

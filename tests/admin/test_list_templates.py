@@ -12,7 +12,7 @@ RESULTS = {"HX-Request": "true", "HX-Target": "results"}
 STATUS_ROW = """\
 {% for row in page.rows %}
 <tr data-pk="{{ row.segment }}">
-{%- for column, text, link in row.cells %}
+{%- for column, numeric, text, link in row.cells %}
 {%- if column.name == "paid" %}<td class="order-status">{{ "Paid" if text == "yes" else "Due" }}</td>
 {%- else %}<td class="{{ column.kind }}">{{ text }}</td>{% endif %}
 {%- endfor %}

@@ -13,8 +13,8 @@ Without JavaScript a row is edited through its own edit form, which every row li
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from itertools import repeat
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -48,20 +48,25 @@ class Column:
     when the user may not edit it in the list."""
     heading: bool = False
     """Its cells head their rows and link to the row's page (the first column)."""
+    numeric: bool = field(init=False)
+    """Its cells hold numbers (aligned right, in figures of one width)."""
 
-    @property
-    def numeric(self) -> bool:
-        """Its cells hold numbers (aligned right, in figures of one width)."""
-        return self.kind in NUMERIC_KINDS
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "numeric", self.kind in NUMERIC_KINDS)
 
 
-Cell = tuple[Column, Any, "str | None"]
-"""A cell: its column, its text (`Markup` when a formatter made HTML), and the URL it
-links to (the row's page for the heading column, the row a foreign key points to) or None."""
+Cell = tuple[Column, bool, Any, "str | None"]
+"""A cell after the heading: its column, whether it holds a number, its text (`Markup`
+when a formatter made HTML), and the URL of the row a foreign key points to, or None."""
 
 
 class Row(NamedTuple):
-    """A row of the table: its key, its links, and its texts and links column by column."""
+    """A row of the table: its key, its heading cell (which links to the row's page), the
+    other cells, and its edit form.
+
+    A named tuple, so that the template may unpack it in its loop (`{% for key, segment,
+    ... in page.rows %}`), which costs nothing per field where `row.key` is an attribute
+    lookup through Jinja2's sandbox-aware getattr: 50 rows of 7 fields add up."""
 
     key: str
     """The row's primary key as text: what its select box sends."""
@@ -71,20 +76,12 @@ class Row(NamedTuple):
     """The row's name (`row_label`), for its select box; empty when there is none."""
     url: str
     """The row's page."""
+    heading: Any
+    """The heading column's text (`Markup` when a formatter made HTML)."""
+    cells: tuple[Cell, ...]
+    """The other columns' cells, in order."""
     edit_url: str | None
     """The row's edit form, when the user may change rows."""
-    texts: tuple[Any, ...]
-    """Each column's text (`Markup` when a formatter made HTML)."""
-    links: tuple[str | None, ...]
-    """Where each column's cell links: the row's page for the heading column, the row a
-    foreign key points to, or None."""
-    columns: Sequence[Column]
-    """The page's columns (the same for every row), which `cells` pairs with the texts."""
-
-    @property
-    def cells(self) -> Iterator[Cell]:
-        """Each column's (column, text, link), made as the template draws them."""
-        return zip(self.columns, self.texts, self.links)
 
 
 @dataclass(frozen=True)
@@ -114,21 +111,25 @@ def table_rows(
     urls = _joined(links.detail, segments)
     edit_urls = repeat(None) if links.edit is None else _joined(links.edit, segments)
     labels = page.labels() if labelled else repeat("")
-    texts, targets = [], []
-    for field, column in zip(fields, columns, strict=True):
-        values = page.values(field)
-        related = links.related.get(field.name)
-        texts.append(cell_texts(field, values))
-        if column.heading:
-            targets.append(urls)
-        elif related is not None:
-            targets.append(_related(related, values))
-        else:
-            targets.append(repeat(None))
+    values = [page.values(shown) for shown in fields]
+    heading, *others = [cell_texts(shown, column) for shown, column in zip(fields, values)]
+    cells = [
+        zip(
+            repeat(column),
+            repeat(column.numeric),
+            texts,
+            _related(links.related[shown.name], column_values)
+            if shown.name in links.related
+            else repeat(None),
+        )
+        for shown, column, texts, column_values in zip(
+            fields[1:], columns[1:], others, values[1:], strict=True
+        )
+    ]
     return [
-        Row(key, segment, label, url, edit_url, row_texts, row_links, columns)
-        for key, segment, label, url, edit_url, row_texts, row_links in zip(
-            keys, segments, labels, urls, edit_urls, zip(*texts), zip(*targets)
+        Row(key, segment, label, url, head, row_cells, edit_url)
+        for key, segment, label, url, head, row_cells, edit_url in zip(
+            keys, segments, labels, urls, heading, zip(*cells), edit_urls
         )
     ]
 
