@@ -8,7 +8,7 @@ import enum
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from dashkit.admin.introspection import ColumnInfo, ModelInfo, inspect_model
 
@@ -131,3 +131,12 @@ def json_value(value: Any) -> Any:
     if value is None or isinstance(value, (bool, int, float, dict, list)):
         return value
     return format_value(value)
+
+
+class Choice(NamedTuple):
+    """An option of a control (a select's option, a checkbox of a group, an autocomplete's
+    chosen row): the value it sends, its label, and whether it is selected now."""
+
+    value: str
+    label: str
+    selected: bool = False

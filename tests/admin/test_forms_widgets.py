@@ -3,6 +3,7 @@ every value escaped by the templates."""
 
 from __future__ import annotations
 
+from dashkit.admin.display import Choice
 from dashkit.admin.edit.forms import (
     BinaryField,
     BooleanField,
@@ -14,7 +15,7 @@ from dashkit.admin.edit.forms import (
     StringField,
 )
 from dashkit.admin.edit.forms.binding import BoundField
-from dashkit.admin.edit.forms.widgets import Choice, Widget, field_widget
+from dashkit.admin.edit.forms.widgets import Widget, field_widget
 from dashkit.templating import Templates
 
 HOSTILE = '<script>alert("x")</script>'

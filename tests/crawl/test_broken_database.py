@@ -20,11 +20,6 @@ from dashkit.reflect import admin_options
 from dashkit.serve import ServeOptions, build_app
 
 
-@pytest.fixture(autouse=True)
-def dashkit_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
-
-
 @pytest.fixture
 def broken(database_url: str) -> dict[str, str]:
     engine = make_engine(database_url)

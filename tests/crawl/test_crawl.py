@@ -18,11 +18,6 @@ from dashkit.reflect import Selection
 from dashkit.serve import ServeOptions, build_app
 
 
-@pytest.fixture(autouse=True)
-def dashkit_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
-
-
 def _crawl(url: str, **options) -> list[str]:
     served = build_app(ServeOptions(url, **options))
     return crawl(served, signed_in(served))

@@ -22,11 +22,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def dashkit_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
-
-
 @pytest.fixture
 def served(tmp_path):
     path = tmp_path / "notes.sqlite"

@@ -7,7 +7,6 @@ import re
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
-import pytest
 import sqlalchemy as sa
 from crawl.serving import signed_in
 
@@ -15,11 +14,6 @@ from dashkit.db import make_engine
 from dashkit.serve import ServeOptions, build_app
 
 AWKWARD_KEYS = ["..", ".", "/", "%2F", "a/../b", "a?b#c", " padded ", "~2E", "x,y", ""]
-
-
-@pytest.fixture(autouse=True)
-def dashkit_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
 
 
 def test_each_awkward_key_links_to_its_own_row(database_url):

@@ -13,11 +13,6 @@ from crawl.serving import signed_in
 from dashkit.serve import ServeOptions, build_app
 
 
-@pytest.fixture(autouse=True)
-def dashkit_home(tmp_path, monkeypatch):
-    monkeypatch.setenv("DASHKIT_HOME", str(tmp_path / "home"))
-
-
 @pytest.fixture
 def text_tables(tmp_path):
     path = tmp_path / "frames.sqlite"

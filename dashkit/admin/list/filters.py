@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
+from dashkit.admin.display import Choice
 from dashkit.admin.introspection import RANGE_KINDS, ColumnInfo, choice_value
 
 PREFIX = "f."
@@ -147,14 +148,6 @@ def _apply(current: AppliedFilter, part: str, values: Sequence[str]) -> None:
         else:
             current.maximum = value
             current.maximum_is_date = column.kind == "datetime" and len(values[0].strip()) == 10
-
-
-class Choice(NamedTuple):
-    """An option of a form control: the value it sends, its label, and whether it is chosen."""
-
-    value: str
-    label: str
-    chosen: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, urlencode
 
+from dashkit.admin.display import Choice
 from dashkit.admin.list.access import ListAccess, list_access
-from dashkit.admin.list.filters import Choice, FilterControl, filter_controls
+from dashkit.admin.list.filters import FilterControl, filter_controls
 from dashkit.admin.list.query import ListQuery
 from dashkit.admin.list.records import Page
 from dashkit.admin.list.state import ListState, read_list_state

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from dashkit.admin.display import Choice
 
 if TYPE_CHECKING:
     from dashkit.admin.edit.forms.binding import BoundField
@@ -24,15 +26,6 @@ DECIMAL_FIELDS = ("DecimalField", "FloatField")
 so a subclass with a name of its own chooses for itself)."""
 STEPPED_INPUTS = ("number", "datetime-local", "time")
 """Input types stepping by one unit: whole numbers, and times to the second."""
-
-
-class Choice(NamedTuple):
-    """One option of a select or an autocomplete: the posted value, its label, and whether
-    the field holds it now."""
-
-    value: str
-    label: str
-    selected: bool = False
 
 
 @dataclass(slots=True)
