@@ -175,6 +175,19 @@ class OneTimeToken(StateBase):
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
+class Submission(StateBase):
+    """A create form's one-time token and the row its first POST created: posted again
+    (a double click, a retried request), the form shows that row instead of another."""
+
+    __tablename__ = "dashkit_submissions"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    model: Mapped[str] = mapped_column(sa.String(150))
+    object_pk: Mapped[str] = mapped_column(sa.String(255))
+    user_id: Mapped[int | None] = mapped_column(sa.Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 class Setting(StateBase):
     """A value dashkit keeps for itself, e.g. the generated secret key of `dashkit serve`."""
 

@@ -554,3 +554,18 @@ def test_gunicorn_preload_workers_never_share_a_connection(postgres_url: str, tm
     assert len({answer["worker"] for answer in answers}) > 1
     assert all(len(workers) == 1 for workers in workers_of_backend.values()), workers_of_backend
     assert int((tmp_path / "master_backend").read_text()) not in workers_of_backend
+
+
+def test_a_sqlite_savepoint_released_first_in_a_transaction_commits_nothing(tmp_path):
+    """pysqlite opens no transaction before a SAVEPOINT, which would then commit when
+    released: a save would outlive its request's rollback."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'saves.sqlite'}")
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+    with Session(engine) as session:
+        with session.begin_nested():
+            session.execute(sa.text("INSERT INTO notes VALUES (1)"))
+        session.rollback()
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM notes").scalar() == 0
+    engine.dispose()

@@ -74,6 +74,7 @@ def make_engine(
         sa.event.listen(engine, "connect", _mysql_statement_timeout(timeout))
     if backend == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_pragmas(wal=_is_new_sqlite_file(parsed)))
+        sa.event.listen(engine, "savepoint", _begin_before_savepoint)
     return engine
 
 
@@ -93,6 +94,18 @@ def _mysql_statement_timeout(timeout: float):
             cursor.close()
 
     return on_connect
+
+
+def _begin_before_savepoint(connection: sa.Connection, name: str) -> None:
+    """Open the SQLite transaction a SAVEPOINT is meant to nest in.
+
+    pysqlite begins a transaction only before a statement that writes, so a SAVEPOINT
+    that comes first starts the transaction itself, and releasing it commits: a form's
+    save would be committed the moment its savepoint ended, whatever the request did
+    next (a refusal, a duplicate submission) and whatever rolled back."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
 
 
 def _is_memory_sqlite(url: sa.URL) -> bool:

@@ -27,13 +27,17 @@ def csrf_of(client, url: str = "/login") -> str:
 
 
 def form_of(client, url: str) -> dict[str, str]:
-    """The hidden fields of the form at `url` (CSRF token and signed originals)."""
+    """The hidden fields of the form at `url` (CSRF token, signed originals, the create
+    form's submission token)."""
     html = client.get(url).get_data(as_text=True)
     match = CSRF.search(html)
     fields = {"csrf_token": match.group(1) or match.group(2)}
     originals = ORIGINALS.search(html)
     if originals:
         fields["_originals"] = originals.group(1)
+    submission = re.search(r'name="_submission" value="([^"]+)"', html)
+    if submission:
+        fields["_submission"] = submission.group(1)
     return fields
 
 
@@ -101,6 +105,47 @@ def test_create_keeps_input_and_explains_errors_then_saves(app, client):
     (event,) = audit_events(app, "orders")
     assert (event.action, event.object_pk, event.username) == ("create", "2", "ada")
     assert event.changes["total"] == {"before": None, "after": "12.34"}
+
+
+def test_a_create_form_posted_twice_adds_one_row_and_shows_it(dialect_app):
+    client = signed_in(dialect_app)
+    data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "5.00"}
+    assert len(data["_submission"]) >= 20
+    first = client.post("/admin/orders/new", data=data)
+    again = client.post("/admin/orders/new", data=data)  # a double click, a retried request
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"] == "/admin/orders/2/"
+    assert "was saved already" in client.get(again.headers["Location"]).get_data(as_text=True)
+    with dialect_app.db_session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Order)) == 2
+    fresh = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "6.00"}
+    assert fresh["_submission"] != data["_submission"]
+    assert client.post("/admin/orders/new", data=fresh).headers["Location"] == "/admin/orders/3/"
+
+
+def test_a_refused_create_keeps_its_token_so_the_corrected_post_saves_once(app, client):
+    data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "1.234"}
+    refused = client.post("/admin/orders/new", data=data)
+    assert refused.status_code == 422
+    assert f'name="_submission" value="{data["_submission"]}"' in refused.get_data(as_text=True)
+    data["total"] = "1.23"
+    assert client.post("/admin/orders/new", data=data).headers["Location"] == "/admin/orders/2/"
+    assert client.post("/admin/orders/new", data=data).headers["Location"] == "/admin/orders/2/"
+
+
+def test_of_two_posts_racing_with_one_token_the_second_adds_nothing(dialect_app, monkeypatch):
+    """The second post passed the check before the first recorded its token: recording it
+    fails on the token's key, and the second post's row is rolled back."""
+    from dashkit.admin.edit import views
+
+    app, client = dialect_app, signed_in(dialect_app)
+    data = {**form_of(client, "/admin/orders/new"), "customer_id": "1", "total": "7.00"}
+    assert client.post("/admin/orders/new", data=data).status_code == 303
+    monkeypatch.setattr(views, "created_by", lambda request, model_admin: None)
+    late = client.post("/admin/orders/new", data=data)
+    assert late.status_code == 409 and "added nothing" in late.get_data(as_text=True)
+    with app.db_session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Order)) == 2
 
 
 def test_save_and_continue_comes_back_to_the_form(app, client):

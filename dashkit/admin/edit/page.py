@@ -17,6 +17,7 @@ from dashkit.admin.display import humanize
 from dashkit.admin.edit.form_data import display_value
 from dashkit.admin.edit.forms import BinaryField, BoundField, Field
 from dashkit.admin.edit.forms.widgets import Widget, field_widget
+from dashkit.admin.edit.submissions import submission_token
 from dashkit.auth import has_permission
 
 if TYPE_CHECKING:
@@ -98,6 +99,8 @@ class FormPage:
     """The row's key as it appears in URLs; None on the create form."""
     token: str = ""
     """The signed values the form was loaded with, posted back to detect a lost update."""
+    submission: str = ""
+    """The create form's one-time token (`edit/submissions.py`); empty on the edit form."""
     read_only: list[ShownValue] = field(default_factory=list)
     form_errors: list[str] = field(default_factory=list)
     conflict: list[ConflictRow] = field(default_factory=list)
@@ -154,6 +157,7 @@ def form_page(
         fields=[field_widget(item, urls=urls(item)) for item in bound],
         pk_text=pk_text,
         token=token,
+        submission=submission_token(request) if creating else "",
         read_only=read_only,
         form_errors=list(form_errors),
         conflict=_conflict_rows(fields, conflict) if conflict else [],

@@ -19,6 +19,7 @@ from dashkit.admin.edit.forms.fields import Field
 from dashkit.admin.edit.inlines import ChildConflict, InlineSet, inline_sets, save_inlines
 from dashkit.admin.edit.originals import BadOriginals
 from dashkit.admin.edit.page import form_page
+from dashkit.admin.edit.submissions import created_by, record_submission
 from dashkit.admin.edit.writes import ConflictError, Hooks, create_row, delete_row, row_values
 from dashkit.admin.errors import WriteRefused
 from dashkit.admin.keys import encode_pk
@@ -130,6 +131,10 @@ def create(request: Request, slug: str) -> Response:
     model_admin = writable(request, slug, "add")
     if request.method == "GET":
         return _render_form(request, model_admin)
+    earlier = created_by(request, model_admin)
+    if earlier is not None:  # posted again: a double click, a retry
+        flash(request, f"This form was saved already: here is the {model_admin.label} it added.")
+        return redirect(request.url_for("admin.detail", slug=slug, pk=earlier))
     fields = form_data.form_fields(request, model_admin, creating=True)
     result = coerce_form(fields, request.form, request.files, creating=True)
     result.errors.update(form_data.unreachable_targets(request, fields, result.values))
@@ -147,6 +152,9 @@ def create(request: Request, slug: str) -> Response:
         form_errors = _place_errors(fields, refusal, result)
         return _render_form(request, model_admin, result=result, form_errors=form_errors, status=422)
     pk_text = encode_pk(written.pk)
+    if not record_submission(request, model_admin, pk_text):
+        abort(409, f"This form was saved a moment ago by another post; its {model_admin.label} "
+              "is in the list, and this post added nothing.")
     record(request, CREATE, model_admin.slug, pk_text, written.changes)
     return _saved(request, slug, pk_text, f"Added {model_admin.label} {pk_text}.")
 
