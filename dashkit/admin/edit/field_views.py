@@ -119,7 +119,7 @@ def check_field(request: Request, slug: str, name: str) -> Response:
     )
     bound = bind_fields(None, matches, {}, raw=result.raw, errors=result.errors)[0]
     rows = ModelTemplates(request, model_admin, "_widgets")["_rows"]
-    return render(request, rows, block="error", widget=field_widget(bound))  # type: ignore[arg-type]
+    return render(request, rows, fields=[field_widget(bound)], error_only=True)  # type: ignore[arg-type]
 
 
 def lookup(request: Request, slug: str, name: str) -> Response:
