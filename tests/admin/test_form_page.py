@@ -11,12 +11,11 @@ from write_models import seed
 
 from dashkit.admin.edit import field_views
 from dashkit.admin.edit import views as edit_views
+from dashkit.resources import shipped_path
 
-ORDER_TEXT = """{% extends widget_templates["_row"] %}
-{% block input %}<input class="order-text" id="{{ widget.id }}" name="{{ widget.name }}" value="{{ widget.text }}"{{ described }}>{% endblock %}
+ORDER_TEXT = """<input class="order-text" id="{{ widget.id }}" name="{{ widget.name }}" value="{{ widget.text }}"{{ described }}>
 """
-APP_TEXT = """{% extends widget_templates["_row"] %}
-{% block input %}<input class="app-text" id="{{ widget.id }}" name="{{ widget.name }}" value="{{ widget.text }}"{{ described }}>{% endblock %}
+APP_TEXT = """<input class="app-text" id="{{ widget.id }}" name="{{ widget.name }}" value="{{ widget.text }}"{{ described }}>
 """
 
 
@@ -148,15 +147,15 @@ def test_a_widget_of_the_app_draws_every_model_unless_one_has_its_own(tmp_path):
 
 
 def test_the_check_on_blur_answers_with_the_models_own_error_slot(tmp_path):
-    row = """{% extends "admin/_widgets/_row.html" %}
-{% block error %}<p class="order-error" id="error-{{ widget.name }}">{{ widget.error }}</p>{% endblock %}
-"""
-    app = overriding_app(tmp_path, {"admin/orders/_widgets/_row.html": row})
+    shipped = shipped_path("templates") / "admin/_widgets/_rows.html"
+    rows = shipped.read_text().replace('<p class="field-error"', '<p class="order-error"')
+    app = overriding_app(tmp_path, {"admin/orders/_widgets/_rows.html": rows})
     client = signed_in(app)
     html = client.get("/admin/orders/new").get_data(as_text=True)
+    assert '<p class="order-error" id="error-total"' in html  # the form's slot is the same
     token = html.split('name="csrf_token" value="')[1].split('"')[0]
     headers = {"HX-Request": "true", "X-CSRF-Token": token}
     answer = client.post("/admin/orders/check/total", data={"total": "abc"}, headers=headers)
-    assert answer.get_data(as_text=True).startswith('<p class="order-error" id="error-total">')
+    assert answer.get_data(as_text=True).startswith('<p class="order-error" id="error-total"')
     other = client.post("/admin/products/check/price", data={"price": "abc"}, headers=headers)
     assert other.get_data(as_text=True).startswith('<p class="field-error" id="error-price"')

@@ -20,13 +20,13 @@ from dashkit.templating import Templates
 
 HOSTILE = '<script>alert("x")</script>'
 ENVIRONMENT = Templates(None, auto_reload=False).environment
-ROW = {"_row": ENVIRONMENT.get_template("admin/_widgets/_row.html")}
+ROWS = ENVIRONMENT.get_template("admin/_widgets/_rows.html")
 
 
 def drawn(widget: Widget) -> str:
-    """The field as a form draws it: the shipped template of its kind."""
-    template = ENVIRONMENT.get_template(f"admin/_widgets/{widget.kind}.html")
-    return template.render(widget=widget, widget_templates=ROW)
+    """The field as a form draws it: its row, and the shipped template of its kind."""
+    kind = ENVIRONMENT.get_template(f"admin/_widgets/{widget.kind}.html")
+    return ROWS.render(fields=[widget], widget_templates={widget.kind: kind})
 
 
 def relation(cls: type, name: str = "customer_id", **options) -> ForeignKeyField:

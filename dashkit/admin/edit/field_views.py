@@ -118,8 +118,8 @@ def check_field(request: Request, slug: str, name: str) -> Response:
         matches, request.form, MultiDict(), creating=bool(request.args.get("creating"))
     )
     bound = bind_fields(None, matches, {}, raw=result.raw, errors=result.errors)[0]
-    row = ModelTemplates(request, model_admin, "_widgets")["_row"]
-    return render(request, row, block="error", widget=field_widget(bound))  # type: ignore[arg-type]
+    rows = ModelTemplates(request, model_admin, "_widgets")["_rows"]
+    return render(request, rows, fields=[field_widget(bound)], error_only=True)  # type: ignore[arg-type]
 
 
 def lookup(request: Request, slug: str, name: str) -> Response:

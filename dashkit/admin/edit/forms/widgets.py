@@ -1,9 +1,9 @@
 """What a form field's template draws: every value a widget shows, ready to print.
 
-A form draws each field with the template of its kind, `admin/_widgets/<kind>.html`
-(`text`, `textarea`, `checkbox`, `tristate`, `select`, `multi_select`, `file`,
-`autocomplete`), which extends `admin/_widgets/_row.html` (label, required mark, help,
-error slot) and fills its `input` block. An app overrides a kind for all its models in
+A form draws its fields with `admin/_widgets/_rows.html` (label, required mark, help and
+error slot of each), and each field's input with the template of its kind,
+`admin/_widgets/<kind>.html` (`text`, `textarea`, `checkbox`, `tristate`, `select`,
+`multi_select`, `file`, `autocomplete`). An app overrides a kind for all its models in
 its own `admin/_widgets/`, or for one model in `admin/<slug>/_widgets/`. Python decides
 the values (names, ids, the text shown, which choices are selected, what a phone's
 keyboard offers, the URLs an input calls); the templates hold the markup, and Jinja2's
