@@ -7,7 +7,8 @@ tables, an index, every tenth one a view) in a fresh database per dialect, then 
 what `dashkit serve URL` does before it can answer: migrate the state database, reflect,
 map and register every table; then a signed-in admin index page listing all of them.
 "Cold" starts with an empty reflection cache, "warm" reuses it (the schema is unchanged).
-Target: up and serving in under 5 seconds, cold, on every dialect.
+Target (issue 13): up in under 2 seconds cold on every dialect, and the index page in
+under 0.2 seconds whatever the number of tables.
 """
 
 from __future__ import annotations
