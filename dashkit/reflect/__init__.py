@@ -64,7 +64,7 @@ def reflect(
     A table or view the database cannot describe or query is left out and listed in
     `skipped`; only a database that cannot be opened at all makes this fail.
     """
-    with _collector_paused():
+    with collector_paused():
         schema = reflect_schema(engine, selection or Selection(), cache_dir)
         failing = probe_tables(engine, schema)  # every time: a cached schema may have broken
         tables, unmappable = map_schema(schema, {skipped.key for skipped in failing})
@@ -73,9 +73,10 @@ def reflect(
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reflecting and mapping hundreds of tables allocates millions of long-lived objects;
-    the cyclic garbage collector would rescan them again and again (40% of the time)."""
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector. Reflecting, mapping and registering hundreds of
+    tables allocates millions of long-lived objects, which it would rescan again and again
+    (40% of the time); nested pauses leave it off until the outermost one ends."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -93,6 +94,7 @@ __all__ = [
     "RelationshipPlan",
     "Selection",
     "SkippedTable",
+    "collector_paused",
     "column_read_only_reason",
     "describe_type",
     "reflect",

@@ -19,7 +19,7 @@ from dashkit.errors import ConfigError
 from dashkit.http import Request, Response, redirect
 from dashkit.migrations import upgrade_state
 from dashkit.private_files import exposed_files, private_umask
-from dashkit.reflect import ReflectedDatabase, Selection, SkippedTable, reflect
+from dashkit.reflect import ReflectedDatabase, Selection, SkippedTable, collector_paused, reflect
 from dashkit.reflect.admin_options import register_reflected
 from dashkit.serve import first_admin
 from dashkit.serve.home import cache_dir, default_state_url, sqlite_file
@@ -80,13 +80,16 @@ def build_app(options: ServeOptions) -> ServedApp:
     database = init_db(app, data_url, state_url)
     enforced = enforce_read_only(database.engine) if options.read_only else False
     init_auth(app)
-    reflected = reflect(database.engine, options.selection, cache_dir() if options.cache else None)
-    database.data.dispose()
-    _keep_stored_slugs(state_url, reflected)
-    admin = Admin(app, title=_title(data_url))
-    unregistered = register_reflected(
-        admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
-    )
+    with collector_paused():  # registering every model allocates as much as mapping them
+        reflected = reflect(
+            database.engine, options.selection, cache_dir() if options.cache else None
+        )
+        database.data.dispose()
+        _keep_stored_slugs(state_url, reflected)
+        admin = Admin(app, title=_title(data_url))
+        unregistered = register_reflected(
+            admin, reflected, read_only_reason=READ_ONLY_REASON if options.read_only else None
+        )
     reflected = reflected.leaving_out(unregistered)
     app.templates.context_processors.append(_unserved_tables(reflected.skipped))
     app.register_blueprint(first_admin.blueprint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 from typing import Any
 
@@ -15,6 +16,10 @@ from dashkit.errors import ConfigError
 def run_server(app: App, host: str, port: int, workers: int | None) -> None:
     """Serve until interrupted; with `workers`, through gunicorn's pre-forking server."""
     get_database(app).dispose()  # children must not share the parent's connections
+    # The reflected models live as long as the process: out of the collector's sight, the
+    # first requests do not pay a full collection of them, and forked workers share their
+    # memory pages instead of copying each one the collector touches.
+    gc.freeze()
     if workers is None:
         run_simple(host, port, app, threaded=True)
         return
