@@ -110,14 +110,20 @@ def seed(session: Session, orders: int = 60) -> None:
     session.flush()
 
 
-@pytest.fixture
-def list_engine(database_url: str) -> Iterator[sa.Engine]:
-    """The list models' tables on a fresh database of each dialect, seeded."""
-    engine = sa.create_engine(database_url)
+def seeded_engine(url: str) -> sa.Engine:
+    """An engine on `url`, whose list tables are created and seeded."""
+    engine = sa.create_engine(url)
     ListBase.metadata.create_all(engine)
     with Session(engine) as session:
         seed(session)
         session.commit()
+    return engine
+
+
+@pytest.fixture
+def list_engine(database_url: str) -> Iterator[sa.Engine]:
+    """The list models' tables on a fresh database of each dialect, seeded."""
+    engine = seeded_engine(database_url)
     yield engine
     engine.dispose()
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from list_app import PASSWORD, make_admin_app
-from list_models import ListBase, seed
-from sqlalchemy.orm import Session
+from list_models import seeded_engine
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +26,7 @@ SCREENS = {
 @pytest.fixture
 def base_url(tmp_path: Path, live_server) -> str:
     url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
-    engine = sa.create_engine(url)
-    ListBase.metadata.create_all(engine)
-    with Session(engine) as session:
-        seed(session)
-        session.commit()
-    engine.dispose()
+    seeded_engine(url).dispose()
     return live_server(make_admin_app(url)).url
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from list_app import PASSWORD, make_admin_app
-from list_models import ListBase, Order, seed
+from list_models import Order, seeded_engine
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
@@ -24,11 +24,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def shop(tmp_path: Path):
     url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
-    engine = sa.create_engine(url)
-    ListBase.metadata.create_all(engine)
-    with Session(engine) as session:
-        seed(session)
-        session.commit()
+    engine = seeded_engine(url)
     app = make_admin_app(url)
     yield app, engine
     app.extensions["db"].dispose()

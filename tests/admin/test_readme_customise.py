@@ -7,10 +7,8 @@ import re
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
 from list_app import FAST_N, PASSWORD, signed_in
-from list_models import Customer, ListBase, Order, seed
-from sqlalchemy.orm import Session
+from list_models import Customer, Order, seeded_engine
 
 from dashkit import App
 from dashkit.admin import Admin, ModelAdmin
@@ -42,12 +40,7 @@ def readme_app(tmp_path: Path) -> App:
     exec(code_blocks("python")[-1], namespace)
 
     url = f"sqlite:///{tmp_path / 'shop.sqlite'}"
-    engine = sa.create_engine(url)
-    ListBase.metadata.create_all(engine)
-    with Session(engine) as session:
-        seed(session)
-        session.commit()
-    engine.dispose()
+    seeded_engine(url).dispose()
     upgrade_state(url)
     app = App("tests", {"SECRET_KEY": "s", "PASSWORD_SCRYPT_N": FAST_N}, template_folder=str(tmp_path / "templates"))
     init_db(app, url)
