@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +12,7 @@ import sqlalchemy as sa
 from dashkit.admin.actions import ACTION_MARK, DELETE_SELECTED, Action
 from dashkit.admin.display import DisplayField, Formatter, humanize, resolve_path
 from dashkit.admin.errors import OptionError
+from dashkit.admin.hook_checks import check_hooks
 from dashkit.admin.introspection import TEXT_KINDS, ModelInfo, inspect_model
 from dashkit.admin.list.filters import FilterSpec, filter_kind
 from dashkit.admin.list.search import search_columns
@@ -25,29 +25,6 @@ DEFAULT_LIST_COLUMNS = 8
 UNLISTED_KINDS = ("json", "binary", "other")
 """Kinds a list leaves out unless asked: bytes, documents and types it cannot show as text.
 Long text is listed (the table clips it); the first `DEFAULT_LIST_COLUMNS` others are."""
-HOOKS = {
-    "query": ("request",),
-    "scope": ("request", "statement"),
-    "search": ("request", "statement", "term"),
-    "on_save": ("request", "obj", "is_new"),
-    "after_save": ("request", "obj", "is_new"),
-    "on_delete": ("request", "obj"),
-    "after_delete": ("request", "obj"),
-}
-"""The hooks a subclass may override, with the arguments dashkit calls them with."""
-FOREIGN_HOOKS = {
-    "get_queryset": "query",
-    "list_query": "query",
-    "get_search_results": "search",
-    "search_query": "search",
-    "save_model": "on_save",
-    "on_model_change": "on_save",
-    "after_model_change": "after_save",
-    "delete_model": "on_delete",
-    "on_model_delete": "on_delete",
-    "after_model_delete": "after_delete",
-}
-"""Hooks of Django admin and sqladmin that dashkit would never call, and its own instead."""
 
 
 class ModelAdmin:
@@ -117,7 +94,7 @@ class ModelAdmin:
         self._check_field_names("formatters", self.formatters)
         self._check_inlines()
         self._check_permissions()
-        self._check_hooks()
+        check_hooks(self)
         self.label_column: str | None = next(
             (
                 c.name
@@ -431,20 +408,6 @@ class ModelAdmin:
                 raise self.error(
                     "inlines", f"{name!r} is not a one-to-many relationship; known: {children}"
                 )
-
-    def _check_hooks(self) -> None:
-        for name, parameters in HOOKS.items():
-            hook = getattr(self, name)
-            wanted = f"must be a method taking ({', '.join(parameters)})"
-            if not callable(hook):
-                raise self.error(name, wanted)
-            try:
-                inspect.signature(hook).bind(*parameters)
-            except TypeError:
-                raise self.error(name, wanted) from None
-        for name, ours in FOREIGN_HOOKS.items():
-            if hasattr(type(self), name):
-                raise self.error(name, f"is not called by dashkit; override {ours}() instead")
 
     def _check_permissions(self) -> None:
         verbs = set(VERBS) | {action.verb for action in self.bulk_actions.values()}
